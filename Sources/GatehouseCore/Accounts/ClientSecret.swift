@@ -1,0 +1,52 @@
+import Crypto
+import Foundation
+
+/// A client secret in plaintext. It exists only between generation and the one response that shows it,
+/// and between parsing a request and hashing it; it is never stored or logged.
+public struct ClientSecret: Sendable, CustomStringConvertible {
+    public let value: String
+
+    public init(_ value: String) { self.value = value }
+
+    /// 256 bits from the system CSPRNG, base64url: 43 characters.
+    public static func generate() -> ClientSecret { ClientSecret(RandomToken.base64URL(byteCount: 32)) }
+
+    /// Redacted, so that string interpolation into a log line can never leak it.
+    public var description: String { "ClientSecret(redacted)" }
+}
+
+/// Hashes client secrets for storage and checks them in constant time.
+///
+/// HMAC-SHA256 keyed by a server pepper, not bcrypt: the secrets are 256-bit random values, so a slow KDF
+/// adds CPU cost to every token request without adding safety. The pepper means a stolen table alone
+/// cannot be used to test guesses. The stored string is self-describing, `hmac-sha256$<key id>$<digest>`,
+/// so the algorithm or the pepper can change later while old hashes still verify.
+public struct SecretHasher: Sendable {
+    public static let algorithm = "hmac-sha256"
+
+    /// Peppers by key id. The current one hashes; all of them verify.
+    private let peppers: [String: SymmetricKey]
+    public let currentKeyID: String
+
+    public init(currentKeyID: String, pepper: SymmetricKey, previous: [String: SymmetricKey] = [:]) {
+        var all = previous
+        all[currentKeyID] = pepper
+        self.peppers = all
+        self.currentKeyID = currentKeyID
+    }
+
+    public func hash(_ secret: ClientSecret) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(secret.value.utf8), using: peppers[currentKeyID]!)
+        return "\(Self.algorithm)$\(currentKeyID)$\(Data(mac).base64URLEncodedString())"
+    }
+
+    /// Constant time in the secret: `HMAC.isValidAuthenticationCode` compares digests without early exit.
+    public func verify(_ secret: ClientSecret, against stored: String) -> Bool {
+        let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == Self.algorithm,
+              let key = peppers[String(parts[1])],
+              let digest = Data(base64URLEncoded: String(parts[2])), digest.count == 32
+        else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(digest, authenticating: Data(secret.value.utf8), using: key)
+    }
+}

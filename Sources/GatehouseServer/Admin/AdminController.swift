@@ -1,0 +1,214 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+
+/// `/admin/v1`: companies, projects, users and service accounts.
+struct AdminController<Repository: GatehouseRepository>: Sendable {
+    let repository: Repository
+    let auditor: Auditor<Repository>
+    let hasher: SecretHasher
+    let configuration: GatehouseConfiguration
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("companies", use: createCompany)
+        group.get("companies", use: listCompanies)
+        group.get("companies/:cid", use: showCompany)
+        group.post("companies/:cid/projects", use: createProject)
+        group.get("companies/:cid/projects", use: listProjects)
+        group.post("companies/:cid/users", use: createUser)
+        group.post("companies/:cid/service_accounts", use: createServiceAccount)
+        group.get("companies/:cid/service_accounts", use: listServiceAccounts)
+        group.get("companies/:cid/service_accounts/:id", use: showServiceAccount)
+        group.get("audit", use: audit)
+    }
+
+    private func actor(_ context: AppRequestContext) -> String { context.adminActor ?? "unknown" }
+
+    private func company(_ context: AppRequestContext) async throws -> Company {
+        let id = try context.parameters.id("cid", resource: "company")
+        guard let company = try await repository.company(id: id) else { throw APIError.notFound("company") }
+        return company
+    }
+
+    // MARK: companies
+
+    struct CompanyInput: Decodable { let name: String? }
+
+    @Sendable func createCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let input = try await request.decodeJSON(CompanyInput.self, context: context)
+        guard let name = cleaned(input.name) else { throw APIError.unprocessable("name is required", fields: ["name": "is required"]) }
+        guard name.count <= 200 else { throw APIError.unprocessable("name is too long", fields: ["name": "at most 200 characters"]) }
+        let company = try await repository.createCompany(name: name)
+        await auditor.record("company.create", actor: actor(context), target: "company:\(company.id)", context: context)
+        return try JSONResponse.make(CompanyBody(company), status: .created)
+    }
+
+    @Sendable func listCompanies(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try await repository.companies().map(CompanyBody.init))
+    }
+
+    @Sendable func showCompany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(CompanyBody(try await company(context)))
+    }
+
+    // MARK: projects
+
+    struct ProjectInput: Decodable {
+        let name: String?
+        let display_name: String?
+        let project_number: String?
+        let active: Bool?
+        let stage: String?
+        let address: String?
+        let city: String?
+        let state_code: String?
+        let country_code: String?
+        let zip: String?
+        let time_zone: String?
+    }
+
+    @Sendable func createProject(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let company = try await company(context)
+        let input = try await request.decodeJSON(ProjectInput.self, context: context)
+        let project = try Self.validate(input, companyID: company.id)
+        let created = try await repository.createProject(project)
+        await auditor.record("project.create", actor: actor(context), target: "project:\(created.id)", context: context)
+        return try JSONResponse.make(ProjectBody(created, company: company), status: .created)
+    }
+
+    static func validate(_ input: ProjectInput, companyID: Int64) throws -> Project {
+        var fields: [String: String] = [:]
+        let name = cleaned(input.name)
+        if name == nil { fields["name"] = "is required" }
+        if let name, name.count > 200 { fields["name"] = "at most 200 characters" }
+        if let code = cleaned(input.country_code), code.count != 2 { fields["country_code"] = "must be an ISO 3166-1 alpha-2 code" }
+        if let zone = cleaned(input.time_zone), TimeZone(identifier: zone) == nil { fields["time_zone"] = "unknown time zone" }
+        guard fields.isEmpty, let name else { throw APIError.unprocessable("invalid project", fields: fields) }
+        return Project(
+            companyID: companyID, name: name, displayName: cleaned(input.display_name), projectNumber: cleaned(input.project_number),
+            active: input.active ?? true, stage: cleaned(input.stage), address: cleaned(input.address), city: cleaned(input.city),
+            stateCode: cleaned(input.state_code), countryCode: cleaned(input.country_code)?.uppercased(), zip: cleaned(input.zip),
+            timeZone: cleaned(input.time_zone)
+        )
+    }
+
+    @Sendable func listProjects(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let company = try await company(context)
+        let page = try await repository.projects(companyID: company.id, limit: 1000, offset: 0)
+        return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) })
+    }
+
+    // MARK: users
+
+    struct UserInput: Decodable {
+        let first_name: String?
+        let last_name: String?
+        let email: String?
+        let password: String?
+        let job_title: String?
+    }
+
+    @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let company = try await company(context)
+        let input = try await request.decodeJSON(UserInput.self, context: context)
+        var fields: [String: String] = [:]
+        let first = cleaned(input.first_name), last = cleaned(input.last_name) ?? ""
+        let email = cleaned(input.email)?.lowercased()
+        if first == nil { fields["first_name"] = "is required" }
+        if let email {
+            if !Self.isPlausibleEmail(email) { fields["email"] = "is not an email address" }
+            if email.hasSuffix("@serviceaccounts.\(configuration.contactDomain)") { fields["email"] = "this domain is reserved for service accounts" }
+        } else {
+            fields["email"] = "is required"
+        }
+        if let password = input.password {
+            if password.count < 8 { fields["password"] = "at least 8 characters" }
+            if password.utf8.count > 72 { fields["password"] = "at most 72 bytes (bcrypt's limit)" }
+        }
+        guard fields.isEmpty, let first, let email else { throw APIError.unprocessable("invalid user", fields: fields) }
+        var passwordHash: String?
+        if let password = input.password {
+            let cost = configuration.bcryptCost
+            // bcrypt is deliberately slow; keep it off the event loops.
+            passwordHash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        }
+        let person = try await repository.createUser(NewUser(
+            companyID: company.id, firstName: first, lastName: last, email: email, jobTitle: cleaned(input.job_title), passwordHash: passwordHash
+        ))
+        await auditor.record("user.create", actor: actor(context), target: "person:\(person.id)", context: context)
+        return try JSONResponse.make(PersonBody(person), status: .created)
+    }
+
+    static func isPlausibleEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(where: \.isWhitespace) && email.count <= 254
+    }
+
+    // MARK: service accounts
+
+    struct ServiceAccountInput: Decodable {
+        let name: String?
+        let app_type: String?
+        let app_id: Int64?
+    }
+
+    @Sendable func createServiceAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let company = try await company(context)
+        let input = try await request.decodeJSON(ServiceAccountInput.self, context: context)
+        var fields: [String: String] = [:]
+        let name = cleaned(input.name)
+        if name == nil { fields["name"] = "is required" }
+        if let name, name.count > 100 { fields["name"] = "at most 100 characters" }
+        let appType = ServiceAccount.AppType(rawValue: input.app_type ?? "custom")
+        if appType == nil { fields["app_type"] = "must be custom or marketplace" }
+        if appType == .marketplace, input.app_id == nil { fields["app_id"] = "is required for a marketplace account" }
+        guard fields.isEmpty, let name, let appType else { throw APIError.unprocessable("invalid service account", fields: fields) }
+
+        let secret = ClientSecret.generate()
+        let email = CredentialFactory.contactEmail(prefix: name, domain: configuration.contactDomain)
+        let account = try await repository.createServiceAccount(NewServiceAccount(
+            companyID: company.id, name: name, appType: appType, appID: input.app_id,
+            clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), contactEmail: email
+        ), at: configuration.clock.now)
+        await auditor.record("service_account.create", actor: actor(context), target: "service_account:\(account.id)", context: context)
+        return try JSONResponse.make(ServiceAccountBody(account, contactEmail: email, secret: secret), status: .created)
+    }
+
+    @Sendable func listServiceAccounts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let company = try await company(context)
+        var bodies: [ServiceAccountBody] = []
+        for account in try await repository.serviceAccounts(companyID: company.id) {
+            let email = try await repository.person(id: account.contactID)?.email ?? ""
+            bodies.append(ServiceAccountBody(account, contactEmail: email))
+        }
+        return try JSONResponse.make(bodies)
+    }
+
+    @Sendable func showServiceAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let company = try await company(context)
+        let id = try context.parameters.id("id", resource: "service account")
+        guard let account = try await repository.serviceAccount(id: id, companyID: company.id) else { throw APIError.notFound("service account") }
+        let email = try await repository.person(id: account.contactID)?.email ?? ""
+        return try JSONResponse.make(ServiceAccountBody(account, contactEmail: email))
+    }
+
+    // MARK: audit
+
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
+        let offset = max(request.uri.queryParameters.get("offset", as: Int.self) ?? 0, 0)
+        let formatter = ISO8601DateFormatter()
+        let entries = try await repository.auditEntries(limit: limit, offset: offset).map {
+            AuditEntryBody(id: $0.id, at: formatter.string(from: $0.at), actor: $0.actor, action: $0.action, target: $0.target,
+                  outcome: $0.outcome, detail: $0.detail, remote_address: $0.remoteAddress, request_id: $0.requestID)
+        }
+        return try JSONResponse.make(entries)
+    }
+}

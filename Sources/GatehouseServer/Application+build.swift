@@ -1,0 +1,77 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The running pieces that tests and the CLI may want to reach after building the app.
+public struct GatehouseRuntime: Sendable {
+    public let store: SQLStore
+    public let keys: KeyRing
+    public let hasher: SecretHasher
+}
+
+/// Opens the store, runs migrations, loads the signing keys and wires every surface, in one place.
+public func buildApplication(
+    configuration: GatehouseConfiguration, logger: Logger
+) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
+    let database = try Database.open(url: configuration.resolvedDatabaseURL, logger: logger)
+    let store = SQLStore(database: database)
+    let keys: KeyRing
+    let masterKey: MasterKey
+    do {
+        try await store.migrate(logger: logger)
+        masterKey = try MasterKey.load(
+            environment: configuration.masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"],
+            dataDirectory: configuration.dataDirectory
+        )
+        keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock)
+        try await keys.load()
+    } catch {
+        await database.shutdown()
+        throw error
+    }
+    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher)
+    let router = buildRouter(store: store, runtime: runtime, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
+        logger: logger
+    )
+    app.addServices(DatabaseService(database: database))
+    return (app, runtime)
+}
+
+func buildRouter<Repository: GatehouseRepository>(
+    store: Repository, runtime: GatehouseRuntime, configuration: GatehouseConfiguration
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: ErrorMappingMiddleware())
+
+    let auditor = Auditor(store: store, clock: configuration.clock)
+    let tokens = TokenService(
+        repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
+        ttl: configuration.tokenTTL, clock: configuration.clock
+    )
+    HealthController(store: runtime.store).addRoutes(to: router)
+    OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer).addRoutes(to: router)
+
+    let rest = router.group("rest").add(middleware: BearerAuthenticator(tokens: tokens))
+    MeController(repository: store).addRoutes(to: rest)
+
+    let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken))
+    AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
+    return router
+}
+
+/// Closes the database pool when the service group shuts down.
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

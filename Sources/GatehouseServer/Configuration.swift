@@ -1,0 +1,33 @@
+import Foundation
+import GatehouseCore
+
+/// Everything `buildApplication` needs, resolved from flags and environment by the CLI (or by a test).
+public struct GatehouseConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// The `iss` claim and the base of every advertised endpoint. Defaults to `http://host:port`.
+    public var issuer: String?
+    /// Access token lifetime in seconds (Procore's is 5400).
+    public var tokenTTL: Int = 5400
+    /// `postgres://…` or an SQLite file path.
+    public var databaseURL: String?
+    public var dataDirectory: String = "./gatehouse-data"
+    /// `GATEHOUSE_ADMIN_TOKEN`: the operator bearer token for the admin API.
+    public var adminToken: String?
+    /// `GATEHOUSE_MASTER_KEY`; when nil, the environment and then `<dataDirectory>/master.key` are used.
+    public var masterKey: String?
+    /// Domain of generated contact emails: `svc-…@serviceaccounts.<domain>`.
+    public var contactDomain: String = "gatehouse.local"
+    public var sunsetPolicy: SunsetPolicy = .procore
+    /// bcrypt cost for human passwords; tests lower it.
+    public var bcryptCost: UInt8 = 12
+    public var clock: any GatehouseCore.Clock = SystemClock()
+
+    public init() {}
+
+    public var resolvedIssuer: String { issuer ?? "http://\(host):\(port)" }
+
+    public var resolvedDatabaseURL: String {
+        databaseURL ?? (dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")
+    }
+}

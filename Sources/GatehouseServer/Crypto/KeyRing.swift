@@ -1,0 +1,87 @@
+import Crypto
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import JWTKit
+
+/// The ES256 signing keys: loaded from the store, unsealed with the master key, published as a JWKS.
+///
+/// A key is published from its creation and signs from `activatesAt`, so verifiers that cache the JWKS
+/// already know it when the first token signed by it arrives. Retired keys keep verifying.
+public actor KeyRing {
+    private let store: any SigningKeyStore
+    private let masterKey: MasterKey
+    private let clock: any GatehouseCore.Clock
+    private var keys: [StoredSigningKey] = []
+    private var collection = JWTKeyCollection()
+
+    public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock) {
+        self.store = store
+        self.masterKey = masterKey
+        self.clock = clock
+    }
+
+    /// Loads every key; creates the first one if the store has none.
+    public func load() async throws {
+        var stored = try await store.signingKeys()
+        if stored.isEmpty {
+            _ = try await createKey(activatingIn: 0)
+            stored = try await store.signingKeys()
+        }
+        try await install(stored)
+    }
+
+    /// Creates a new key, published now and signing after `delay` seconds.
+    @discardableResult
+    public func createKey(activatingIn delay: TimeInterval) async throws -> String {
+        let privateKey = P256.Signing.PrivateKey()
+        let point = privateKey.publicKey.x963Representation   // 0x04 || X || Y
+        let now = clock.now
+        let key = StoredSigningKey(
+            kid: RandomToken.base64URL(byteCount: 12),
+            sealedPrivateKey: try masterKey.seal(privateKey.rawRepresentation),
+            publicX: Data(point[1...32]).base64URLEncodedString(),
+            publicY: Data(point[33...64]).base64URLEncodedString(),
+            createdAt: now, activatesAt: now.addingTimeInterval(delay), retiredAt: nil
+        )
+        try await store.insertSigningKey(key)
+        try await install(try await store.signingKeys())
+        return key.kid
+    }
+
+    private func install(_ stored: [StoredSigningKey]) async throws {
+        let fresh = JWTKeyCollection()
+        for key in stored {
+            let raw = try masterKey.open(key.sealedPrivateKey)
+            let privateKey = try P256.Signing.PrivateKey(rawRepresentation: raw)
+            await fresh.add(ecdsa: try ES256PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
+        }
+        self.keys = stored
+        self.collection = fresh
+    }
+
+    /// The newest key that is already active.
+    func signingKID() throws -> String {
+        let now = clock.now
+        guard let key = keys.filter({ $0.activatesAt <= now && $0.retiredAt == nil }).max(by: { $0.activatesAt < $1.activatesAt }) else {
+            throw ConfigurationError("no active signing key")
+        }
+        return key.kid
+    }
+
+    func sign(_ claims: AccessTokenClaims) async throws -> String {
+        let kid = try signingKID()
+        var header = JWTHeader()
+        header.typ = "at+jwt"
+        return try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: header)
+    }
+
+    func verify(_ token: String) async throws -> AccessTokenClaims {
+        try await collection.verify(token, as: AccessTokenClaims.self)
+    }
+
+    /// The public JWKS: x and y only, never `d`.
+    func jwks() -> [[String: String]] {
+        keys.map { ["kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": $0.kid, "x": $0.publicX, "y": $0.publicY] }
+    }
+}

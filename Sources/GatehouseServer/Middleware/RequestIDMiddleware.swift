@@ -1,0 +1,37 @@
+import GatehouseCore
+import Hummingbird
+import Logging
+
+/// Gives every request an id, attaches it to the logger and echoes it as `X-Request-Id`.
+///
+/// It also writes the one access-log line per request. The line carries the path only, never the query
+/// string or headers, so a secret a client puts in a URL or an Authorization header cannot reach the logs.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let incoming = request.headers[.requestID].flatMap { id in
+            id.count <= 64 && id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) ? id : nil
+        }
+        context.requestID = incoming ?? RandomToken.hex(byteCount: 8)
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        let path = request.uri.path
+        do {
+            var response = try await next(request, context)
+            response.headers[.requestID] = context.requestID
+            context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(response.status.code)"])
+            return response
+        } catch let error as any HTTPResponseError {
+            context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(error.status.code)"])
+            var response = try error.response(from: request, context: context)
+            response.headers[.requestID] = context.requestID
+            return response
+        } catch {
+            context.logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(path)", "error": "\(String(reflecting: type(of: error)))"])
+            var response = try APIError(.internalServerError, code: "internal_error", message: "internal error").response(from: request, context: context)
+            response.headers[.requestID] = context.requestID
+            return response
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 6749 §5.2 error. `code` is the wire value, so it is never localized.
+public struct OAuthError: HTTPResponseError, Sendable {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+        public static let invalidRequest = Code(rawValue: "invalid_request")
+        public static let invalidClient = Code(rawValue: "invalid_client")
+        public static let invalidGrant = Code(rawValue: "invalid_grant")
+        public static let unauthorizedClient = Code(rawValue: "unauthorized_client")
+        public static let unsupportedGrantType = Code(rawValue: "unsupported_grant_type")
+        public static let invalidScope = Code(rawValue: "invalid_scope")
+        public var description: String { rawValue }
+    }
+
+    public var code: Code
+    public var description: String?
+    /// Set when the client authenticated with HTTP Basic, so the 401 carries `WWW-Authenticate: Basic`.
+    public var challengeBasic: Bool
+    /// Extra headers, e.g. deprecation headers on a refused traditional account.
+    public var extraHeaders: HTTPFields = [:]
+
+    public init(_ code: Code, _ description: String? = nil, challengeBasic: Bool = false) {
+        self.code = code
+        self.description = description
+        self.challengeBasic = challengeBasic
+    }
+
+    /// 401 for `invalid_client` (RFC 6749 §5.2 requires it with Basic; we use it for every method so clients
+    /// see one status), 400 for everything else.
+    public var status: HTTPResponse.Status { code == .invalidClient ? .unauthorized : .badRequest }
+
+    private struct Body: Encodable {
+        let error: String
+        let errorDescription: String?
+        enum CodingKeys: String, CodingKey {
+            case error
+            case errorDescription = "error_description"
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
+        if code == .invalidClient, challengeBasic {
+            headers[.wwwAuthenticate] = "Basic realm=\"gatehouse\", charset=\"UTF-8\""
+        }
+        headers.append(contentsOf: extraHeaders)
+        return try JSONResponse.make(Body(error: code.rawValue, errorDescription: description), status: status, headers: headers)
+    }
+}
+

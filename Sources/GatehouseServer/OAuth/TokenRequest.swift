@@ -1,0 +1,163 @@
+import Foundation
+import GatehouseCore
+import Hummingbird
+import NIOCore
+
+/// A token request parsed from any of the accepted encodings, before the client is authenticated.
+struct TokenRequest: Sendable {
+    var parameters: [String: String]
+    var credentials: ClientCredentials
+
+    /// Parses the body (form, JSON or multipart) and the Authorization header.
+    ///
+    /// RFC 6749 §2.3: a client uses one authentication method per request, so Basic together with body
+    /// credentials is refused rather than guessed at. Unknown parameters are ignored (§3.2).
+    static func parse(_ request: inout Request, maxSize: Int) async throws -> TokenRequest {
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxSize)
+        } catch {
+            throw OAuthError(.invalidRequest, "request body is too large")
+        }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let parameters: [String: String]
+        let text = String(buffer: body)
+        if contentType.hasPrefix("application/json") {
+            parameters = try parseJSON(Data(buffer: body))
+        } else if contentType.hasPrefix("multipart/form-data") {
+            guard let boundary = MultipartForm.boundary(from: request.headers[.contentType] ?? "") else {
+                throw OAuthError(.invalidRequest, "multipart/form-data needs a boundary")
+            }
+            parameters = try MultipartForm.parse(Data(buffer: body), boundary: boundary)
+        } else if contentType.hasPrefix("application/x-www-form-urlencoded") || (contentType.isEmpty && !text.isEmpty) {
+            parameters = try FormURLEncoded.parse(text)
+        } else if text.isEmpty {
+            parameters = [:]
+        } else {
+            throw OAuthError(.invalidRequest, "unsupported content type; use application/x-www-form-urlencoded, application/json or multipart/form-data")
+        }
+
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") {
+            guard parameters["client_secret"] == nil, parameters["client_assertion"] == nil else {
+                throw OAuthError(.invalidRequest, "use one client authentication method, not Basic and body credentials together")
+            }
+            guard let (id, secret) = decodeBasic(String(authorization.dropFirst(6))) else {
+                throw OAuthError(.invalidClient, "malformed Basic credentials", challengeBasic: true)
+            }
+            if let bodyID = parameters["client_id"], bodyID != id {
+                throw OAuthError(.invalidRequest, "client_id in the body does not match the Basic credentials")
+            }
+            return TokenRequest(parameters: parameters, credentials: ClientCredentials(clientID: id, secret: ClientSecret(secret), method: .basic))
+        }
+
+        if let assertion = parameters["client_assertion"] {
+            guard parameters["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
+                throw OAuthError(.invalidRequest, "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            }
+            return TokenRequest(
+                parameters: parameters,
+                credentials: ClientCredentials(clientID: parameters["client_id"] ?? "", secret: nil, assertion: assertion, method: .privateKeyJWT)
+            )
+        }
+        guard let clientID = parameters["client_id"], !clientID.isEmpty else {
+            throw OAuthError(.invalidClient, "client authentication is required: send client_id and client_secret")
+        }
+        guard let secret = parameters["client_secret"], !secret.isEmpty else {
+            throw OAuthError(.invalidClient, "client_secret is required")
+        }
+        return TokenRequest(parameters: parameters, credentials: ClientCredentials(clientID: clientID, secret: ClientSecret(secret), method: .post))
+    }
+
+    /// RFC 6749 §2.3.1: the id and secret are form-encoded before Basic encoding, so decode both.
+    static func decodeBasic(_ encoded: String) -> (String, String)? {
+        guard let data = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespaces)),
+              let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":")
+        else { return nil }
+        guard let id = FormURLEncoded.decode(String(text[..<colon])),
+              let secret = FormURLEncoded.decode(String(text[text.index(after: colon)...])),
+              !id.isEmpty
+        else { return nil }
+        return (id, secret)
+    }
+
+    static func parseJSON(_ data: Data) throws -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw OAuthError(.invalidRequest, "request body is not a JSON object")
+        }
+        var result: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case let string as String: result[key] = string
+            case let number as NSNumber: result[key] = number.stringValue
+            default: continue   // unknown structured parameters are ignored, like unknown form parameters
+            }
+        }
+        return result
+    }
+}
+
+/// `application/x-www-form-urlencoded` as RFC 6749 Appendix B uses it.
+enum FormURLEncoded {
+    /// Repeated parameters are refused (RFC 6749 §3.2: parameters MUST NOT be included more than once).
+    static func parse(_ text: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = decode(String(parts[0])), let value = decode(parts.count > 1 ? String(parts[1]) : "") else {
+                throw OAuthError(.invalidRequest, "malformed form encoding")
+            }
+            if result[key] != nil { throw OAuthError(.invalidRequest, "parameter '\(key)' is repeated") }
+            result[key] = value
+        }
+        return result
+    }
+
+    static func decode(_ text: String) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}
+
+/// A minimal `multipart/form-data` reader for text fields, which is all a token request carries.
+enum MultipartForm {
+    static func boundary(from contentType: String) -> String? {
+        for part in contentType.split(separator: ";") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            if trimmed.lowercased().hasPrefix("boundary=") {
+                var value = String(trimmed.dropFirst("boundary=".count))
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                return value.isEmpty ? nil : value
+            }
+        }
+        return nil
+    }
+
+    static func parse(_ body: Data, boundary: String) throws -> [String: String] {
+        guard let text = String(data: body, encoding: .utf8) else { throw OAuthError(.invalidRequest, "multipart body is not UTF-8") }
+        var result: [String: String] = [:]
+        let delimiter = "--" + boundary
+        for rawPart in text.components(separatedBy: delimiter).dropFirst() {
+            if rawPart.hasPrefix("--") { break }
+            var part = Substring(rawPart)
+            if part.hasPrefix("\r\n") { part = part.dropFirst(2) }
+            guard let headerEnd = part.range(of: "\r\n\r\n") else { throw OAuthError(.invalidRequest, "malformed multipart part") }
+            let headers = part[..<headerEnd.lowerBound]
+            var value = String(part[headerEnd.upperBound...])
+            if value.hasSuffix("\r\n") { value = String(value.dropLast(2)) }
+            guard let name = fieldName(in: String(headers)) else { throw OAuthError(.invalidRequest, "multipart part without a name") }
+            if result[name] != nil { throw OAuthError(.invalidRequest, "parameter '\(name)' is repeated") }
+            result[name] = value
+        }
+        return result
+    }
+
+    private static func fieldName(in headers: String) -> String? {
+        for line in headers.components(separatedBy: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
+            guard let range = line.range(of: "name=\"") else { continue }
+            let rest = line[range.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { return nil }
+            return String(rest[..<end])
+        }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Logging
+
+/// Issues and verifies access tokens. The one place that knows what makes a client or a token valid.
+struct TokenService<Repository: ClientStore & AuditStore>: Sendable {
+    let repository: Repository
+    let keys: KeyRing
+    let hasher: SecretHasher
+    let issuer: String
+    let ttl: Int
+    let clock: any GatehouseCore.Clock
+
+    struct Issued: Sendable {
+        let accessToken: String
+        let expiresIn: Int
+        let createdAt: Date
+        let record: ClientRecord
+    }
+
+    /// Authenticates the client and signs a token. Every failure is an ``OAuthError`` whose description is
+    /// safe to show; the reason is also returned for the audit log.
+    func issue(_ request: TokenRequest) async throws -> Issued {
+        let credentials = request.credentials
+        let basic = credentials.method == .basic
+        guard let grantType = request.parameters["grant_type"], !grantType.isEmpty else {
+            throw OAuthError(.invalidRequest, "grant_type is required")
+        }
+        guard grantType == "client_credentials" else {
+            throw OAuthError(.unsupportedGrantType, "only the client_credentials grant is supported")
+        }
+        if let scope = request.parameters["scope"], !scope.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw OAuthError(.invalidScope, "scopes are not used: access follows the account's directory permissions")
+        }
+        guard let record = try await repository.clientRecord(clientID: credentials.clientID) else {
+            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
+        }
+        let now = clock.now
+        guard let secret = credentials.secret else {
+            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
+        }
+        // Check every active secret (at most two) without stopping early, so timing does not reveal which matched.
+        var matched = false
+        for stored in record.secrets where stored.isActive(at: now) {
+            matched = hasher.verify(secret, against: stored.hash) || matched
+        }
+        guard matched else {
+            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
+        }
+        guard record.client.isEnabled else {
+            throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
+        }
+        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let claims = AccessTokenClaims(
+            iss: .init(value: issuer),
+            sub: .init(value: record.client.clientID),
+            aud: .init(value: [issuer]),
+            clientID: record.client.clientID,
+            iat: .init(value: issuedAt),
+            exp: .init(value: issuedAt.addingTimeInterval(TimeInterval(ttl))),
+            jti: .init(value: RandomToken.base64URL(byteCount: 16)),
+            gen: record.client.generation
+        )
+        let token = try await keys.sign(claims)
+        return Issued(accessToken: token, expiresIn: ttl, createdAt: issuedAt, record: record)
+    }
+
+    /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`.
+    enum Rejection: Error {
+        case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded
+    }
+
+    struct Verified: Sendable {
+        let claims: AccessTokenClaims
+        let record: ClientRecord
+    }
+
+    /// Checks signature, `typ`, issuer and expiry, then the live client state: it must exist, be enabled
+    /// and still be on the generation the token was issued under.
+    func verify(_ token: String) async throws(Rejection) -> Verified {
+        guard Self.headerType(of: token) == "at+jwt" else { throw .wrongType }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.verify(token)
+        } catch {
+            throw .badSignature
+        }
+        guard claims.iss.value == issuer else { throw .wrongIssuer }
+        guard claims.exp.value > clock.now else { throw .expired }
+        let record: ClientRecord?
+        do {
+            record = try await repository.clientRecord(clientID: claims.clientID)
+        } catch {
+            throw .unknownClient
+        }
+        guard let record else { throw .unknownClient }
+        guard record.client.isEnabled else { throw .disabled }
+        guard record.client.generation == claims.gen else { throw .superseded }
+        return Verified(claims: claims, record: record)
+    }
+
+    /// RFC 9068 §4: resource servers must check `typ` is `at+jwt`, so an ID token or assertion cannot pass.
+    static func headerType(of token: String) -> String? {
+        guard let dot = token.firstIndex(of: "."),
+              let data = Data(base64URLEncoded: String(token[..<dot])),
+              let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return header["typ"] as? String
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// Authenticates every `/rest` call: a valid bearer token, then the company from `Procore-Company-Id`.
+///
+/// Runs before any handler, so handlers only ever see a ``Principal`` that is live right now.
+struct BearerAuthenticator<Repository: ClientStore & AuditStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let tokens: TokenService<Repository>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required",
+                           headers: [.wwwAuthenticate: "Bearer realm=\"gatehouse\""])
+        }
+        let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let verified: TokenService<Repository>.Verified
+        do {
+            verified = try await tokens.verify(token)
+        } catch {
+            context.logger.debug("bearer token rejected", metadata: ["reason": "\(error)"])
+            throw APIError(.unauthorized, code: "invalid_token", message: "The access token is invalid, expired or revoked",
+                           headers: [.wwwAuthenticate: "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"The access token is invalid\""])
+        }
+        guard let rawCompany = request.headers[.procoreCompanyID]?.trimmingCharacters(in: .whitespaces), !rawCompany.isEmpty else {
+            throw APIError.badRequest("Missing Procore-Company-Id header!", code: "missing_company")
+        }
+        guard let companyID = Int64(rawCompany), companyID > 0 else {
+            throw APIError.badRequest("Procore-Company-Id must be a company id", code: "invalid_company")
+        }
+        guard let account = verified.record.serviceAccount else {
+            // Apps (DMSA) resolve their contact per company through installations.
+            throw APIError.forbidden("App is not connected to this company")
+        }
+        guard account.companyID == companyID else {
+            throw APIError.forbidden("Service account does not belong to this company")
+        }
+        var context = context
+        context.principal = Principal(
+            kind: .traditional, clientID: account.client.clientID, contactID: account.contactID,
+            companyID: companyID, serviceAccountID: account.id
+        )
+        return try await next(request, context)
+    }
+}
+
+extension AppRequestContext {
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required") }
+        return principal
+    }
+}

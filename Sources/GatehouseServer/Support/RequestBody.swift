@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Decoding of JSON request bodies into `Decodable` inputs, with errors that name the field.
+extension Request {
+    /// Reads and decodes a JSON body. Malformed JSON is a 400; a wrong type is a 422 naming the field.
+    mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than \(context.maxUploadSize) bytes")
+        }
+        let data = Data(buffer: buffer)
+        if data.isEmpty { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.typeMismatch(expected, ctx) {
+            throw APIError.unprocessable("invalid field type", fields: [ctx.codingPath.dottedPath: "must be \(Self.typeName(expected))"])
+        } catch let DecodingError.valueNotFound(expected, ctx) {
+            throw APIError.unprocessable("missing value", fields: [ctx.codingPath.dottedPath: "must be \(Self.typeName(expected))"])
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw APIError.unprocessable("missing field", fields: [(ctx.codingPath + [key]).dottedPath: "is required"])
+        } catch let DecodingError.dataCorrupted(ctx) where !ctx.codingPath.isEmpty {
+            throw APIError.unprocessable("invalid field value", fields: [ctx.codingPath.dottedPath: ctx.debugDescription])
+        } catch {
+            throw APIError.badRequest("request body is not valid JSON", code: "invalid_json")
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int64.Type, is Int.Type: "an integer"
+        case is Bool.Type: "a boolean"
+        default: "\(type)"
+        }
+    }
+}
+
+extension Array where Element == any CodingKey {
+    var dottedPath: String {
+        map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+/// Path parameters as ids. A non-numeric id is a 400; a well-formed id that cannot exist (≤ 0) is a 404,
+/// so probing never reaches the store with garbage and never yields a 500.
+extension Parameters {
+    func id(_ name: String, resource: String) throws -> Int64 {
+        guard let raw = self.get(name) else { throw APIError.badRequest("missing path parameter \(name)") }
+        guard let id = Int64(raw) else {
+            throw APIError.badRequest("\(name) must be an integer id", code: "invalid_id", fields: [name: "must be an integer"])
+        }
+        guard id > 0 else { throw APIError.notFound(resource) }
+        return id
+    }
+}
+
+/// Trims, and treats whitespace-only as missing: the rule every admin input shares.
+func cleaned(_ value: String?) -> String? {
+    guard let value else { return nil }
+    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    return trimmed.isEmpty ? nil : trimmed
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GatehouseCore
+
+/// The storage seam. Each protocol is small and named after what it stores; ``SQLStore`` implements them
+/// all over SQLKit, and server controllers are generic over the ones they use.
+
+public protocol CompanyStore: Sendable {
+    func createCompany(name: String) async throws -> Company
+    func companies() async throws -> [Company]
+    func company(id: Int64) async throws -> Company?
+}
+
+public protocol ProjectStore: Sendable {
+    func createProject(_ project: Project) async throws -> Project
+    func project(id: Int64) async throws -> Project?
+    /// A page of a company's projects, ordered by id, with the total count.
+    func projects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int)
+}
+
+/// A new user as the admin API receives it; the password is already a bcrypt hash.
+public struct NewUser: Sendable {
+    public var companyID: Int64
+    public var firstName: String
+    public var lastName: String
+    public var email: String
+    public var jobTitle: String?
+    public var passwordHash: String?
+    public var isEmployee: Bool
+
+    public init(companyID: Int64, firstName: String, lastName: String, email: String, jobTitle: String?, passwordHash: String?, isEmployee: Bool = true) {
+        self.companyID = companyID
+        self.firstName = firstName
+        self.lastName = lastName
+        self.email = email
+        self.jobTitle = jobTitle
+        self.passwordHash = passwordHash
+        self.isEmployee = isEmployee
+    }
+}
+
+public protocol PersonStore: Sendable {
+    /// Creates the person and their directory entry in one transaction. Emails are unique (case-insensitive).
+    func createUser(_ user: NewUser) async throws -> Person
+    func person(id: Int64) async throws -> Person?
+    /// The person and their password hash, for login.
+    func login(email: String) async throws -> (person: Person, passwordHash: String?)?
+}
+
+/// What a new traditional service account needs; the secret is already hashed.
+public struct NewServiceAccount: Sendable {
+    public var companyID: Int64
+    public var name: String
+    public var appType: ServiceAccount.AppType
+    public var appID: Int64?
+    public var clientID: String
+    public var secretHash: String
+    public var contactEmail: String
+
+    public init(companyID: Int64, name: String, appType: ServiceAccount.AppType, appID: Int64?, clientID: String, secretHash: String, contactEmail: String) {
+        self.companyID = companyID
+        self.name = name
+        self.appType = appType
+        self.appID = appID
+        self.clientID = clientID
+        self.secretHash = secretHash
+        self.contactEmail = contactEmail
+    }
+}
+
+/// Everything the token endpoint needs to authenticate a client, loaded in one go.
+public struct ClientRecord: Sendable {
+    public var client: OAuthClient
+    public var secrets: [StoredSecret]
+    /// Set for a traditional account; nil for an app.
+    public var serviceAccount: ServiceAccount?
+
+    public init(client: OAuthClient, secrets: [StoredSecret], serviceAccount: ServiceAccount?) {
+        self.client = client
+        self.secrets = secrets
+        self.serviceAccount = serviceAccount
+    }
+}
+
+public protocol ServiceAccountStore: Sendable {
+    /// Creates contact, directory entry (no permissions), client, secret and account in one transaction.
+    func createServiceAccount(_ account: NewServiceAccount, at now: Date) async throws -> ServiceAccount
+    func serviceAccounts(companyID: Int64) async throws -> [ServiceAccount]
+    func serviceAccount(id: Int64, companyID: Int64) async throws -> ServiceAccount?
+}
+
+public protocol ClientStore: Sendable {
+    /// The client by its public `client_id`, with its secrets; nil when unknown.
+    func clientRecord(clientID: String) async throws -> ClientRecord?
+}
+
+/// A signing key as stored: the private half sealed by the master key.
+public struct StoredSigningKey: Sendable, Equatable {
+    public var kid: String
+    public var sealedPrivateKey: String
+    public var publicX: String
+    public var publicY: String
+    public var createdAt: Date
+    public var activatesAt: Date
+    public var retiredAt: Date?
+
+    public init(kid: String, sealedPrivateKey: String, publicX: String, publicY: String, createdAt: Date, activatesAt: Date, retiredAt: Date?) {
+        self.kid = kid
+        self.sealedPrivateKey = sealedPrivateKey
+        self.publicX = publicX
+        self.publicY = publicY
+        self.createdAt = createdAt
+        self.activatesAt = activatesAt
+        self.retiredAt = retiredAt
+    }
+}
+
+public protocol SigningKeyStore: Sendable {
+    func signingKeys() async throws -> [StoredSigningKey]
+    func insertSigningKey(_ key: StoredSigningKey) async throws
+}
+
+/// One audit record: who did what to what, when, from where, and how it ended.
+public struct AuditEntry: Sendable, Equatable {
+    public var id: Int64
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var target: String?
+    public var outcome: String
+    public var detail: String?
+    public var remoteAddress: String?
+    public var requestID: String?
+
+    public init(id: Int64 = 0, at: Date, actor: String, action: String, target: String?, outcome: String, detail: String? = nil, remoteAddress: String? = nil, requestID: String? = nil) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.outcome = outcome
+        self.detail = detail
+        self.remoteAddress = remoteAddress
+        self.requestID = requestID
+    }
+}
+
+public protocol AuditStore: Sendable {
+    func append(_ entry: AuditEntry) async throws
+    func auditEntries(limit: Int, offset: Int) async throws -> [AuditEntry]
+}
+
+/// Everything Gatehouse stores. The server is generic over this composition.
+public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore & SigningKeyStore & AuditStore

@@ -1,0 +1,131 @@
+// AsyncKit predates strict concurrency; its pools are thread-safe (they hop to their event loop or lock),
+// as postgres-kit relies on with the same import.
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// Which SQL engine is behind a ``Database``. Only DDL and locking differ; every query is shared.
+public enum DatabaseKind: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// A session-scoped SQL connection source with transactions.
+///
+/// Both engines go through SQLKit, so repositories hold one query path. What differs (pooling, how a
+/// transaction begins, advisory locks) lives here.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    /// Set for PostgreSQL, so a node can LISTEN on a connection of its own.
+    public let postgresConfiguration: SQLPostgresConfiguration?
+    private let pool: Pool
+    private let logger: Logger
+
+    private enum Pool: Sendable {
+        /// One connection: SQLite serialises writers anyway, and one connection makes transactions
+        /// exclusive without `SQLITE_BUSY` retries.
+        case sqlite(EventLoopConnectionPool<SQLiteSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    /// Opens (creating it and its directory if needed) an SQLite file, in WAL mode.
+    public static func sqlite(path: String, logger: Logger) throws -> Database {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let source = SQLiteSource(path: path)
+        let pool = EventLoopConnectionPool(
+            source: source, maxConnections: 1, requestTimeout: .seconds(30), logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
+        return Database(kind: .sqlite, pool: .sqlite(pool), postgres: nil, logger: logger)
+    }
+
+    /// Connects to PostgreSQL by URL; `searchPath` lets tests isolate themselves in a schema.
+    public static func postgres(url: String, searchPath: [String]? = nil, maxConnectionsPerEventLoop: Int = 4, logger: Logger) throws -> Database {
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if let searchPath { configuration.searchPath = searchPath }
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration),
+            maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, requestTimeout: .seconds(30), logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+        return Database(kind: .postgres, pool: .postgres(pool), postgres: configuration, logger: logger)
+    }
+
+    /// `--database` values: a `postgres://` or `postgresql://` URL, or an SQLite file path (`sqlite://path` also works).
+    public static func open(url: String, logger: Logger) throws -> Database {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try postgres(url: url, logger: logger)
+        }
+        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
+        return try sqlite(path: path, logger: logger)
+    }
+
+    private init(kind: DatabaseKind, pool: Pool, postgres: SQLPostgresConfiguration?, logger: Logger) {
+        self.kind = kind
+        self.pool = pool
+        self.postgresConfiguration = postgres
+        self.logger = logger
+    }
+
+    /// Runs `body` on one connection, outside any transaction.
+    public func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch pool {
+        case .sqlite(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql())
+        case .postgres(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql())
+        }
+    }
+
+    /// Runs `body` in one transaction; any thrown error rolls back every change it made.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withConnection { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func shutdown() async {
+        switch pool {
+        case .sqlite(let pool): try? await pool.close().get()
+        case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+}
+
+/// Opens SQLite connections with the pragmas Gatehouse relies on.
+struct SQLiteSource: ConnectionPoolSource {
+    let path: String
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        let promise = eventLoop.makePromise(of: SQLiteConnection.self)
+        promise.completeWithTask {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+                _ = try await connection.query(pragma)
+            }
+            return connection
+        }
+        return promise.futureResult
+    }
+}

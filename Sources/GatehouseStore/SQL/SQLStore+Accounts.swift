@@ -1,0 +1,143 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+extension SQLStore: ServiceAccountStore {
+    public func createServiceAccount(_ new: NewServiceAccount, at now: Date) async throws -> ServiceAccount {
+        let t = now.unixSeconds
+        return try await database.transaction { db in
+            guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: new.companyID)").first() != nil else {
+                throw StoreError.notFound("company")
+            }
+            let contactID = try await db.insertReturningID("""
+                INSERT INTO people (kind, first_name, last_name, email, is_active, home_company_id, created_at, updated_at)
+                VALUES (\(bind: Person.Kind.serviceAccountContact.rawValue), \(bind: new.name), \(bind: "(Service Account)"),
+                    \(bind: new.contactEmail.lowercased()), \(bind: true), \(bind: new.companyID), \(bind: t), \(bind: t))
+                RETURNING id
+                """)
+            // The directory entry carries no permission rows: absent means `none` for every tool.
+            try await db.raw("""
+                INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
+                VALUES (\(bind: new.companyID), \(bind: contactID), \(bind: false), \(bind: true), \(bind: t))
+                """).run()
+            let clientPK = try await db.insertReturningID("""
+                INSERT INTO clients (client_id, kind, generation, is_enabled, created_at, updated_at)
+                VALUES (\(bind: new.clientID), \(bind: OAuthClient.Kind.serviceAccount.rawValue), \(bind: Int64(1)), \(bind: true), \(bind: t), \(bind: t))
+                RETURNING id
+                """)
+            try await db.raw("INSERT INTO client_secrets (client_pk, hash, created_at) VALUES (\(bind: clientPK), \(bind: new.secretHash), \(bind: t))").run()
+            let id = try await db.insertReturningID("""
+                INSERT INTO service_accounts (client_pk, company_id, name, app_type, app_id, contact_id, created_at)
+                VALUES (\(bind: clientPK), \(bind: new.companyID), \(bind: new.name), \(bind: new.appType.rawValue), \(bind: new.appID), \(bind: contactID), \(bind: t))
+                RETURNING id
+                """)
+            return ServiceAccount(
+                id: id, companyID: new.companyID, name: new.name, appType: new.appType, appID: new.appID, contactID: contactID,
+                client: OAuthClient(id: clientPK, clientID: new.clientID, kind: .serviceAccount, generation: 1, isEnabled: true),
+                createdAt: Date(unixSeconds: t)
+            )
+        }
+    }
+
+    static let accountSelect = """
+        SELECT sa.id, sa.company_id, sa.name, sa.app_type, sa.app_id, sa.contact_id, sa.created_at,
+               c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
+        FROM service_accounts sa JOIN clients c ON c.id = sa.client_pk
+        """
+
+    public func serviceAccounts(companyID: Int64) async throws -> [ServiceAccount] {
+        try await database.withConnection { db in
+            try await db.raw("\(unsafeRaw: Self.accountSelect) WHERE sa.company_id = \(bind: companyID) ORDER BY sa.id").all().map(ServiceAccount.init(row:))
+        }
+    }
+
+    public func serviceAccount(id: Int64, companyID: Int64) async throws -> ServiceAccount? {
+        try await database.withConnection { db in
+            try await db.raw("\(unsafeRaw: Self.accountSelect) WHERE sa.id = \(bind: id) AND sa.company_id = \(bind: companyID)").first().map(ServiceAccount.init(row:))
+        }
+    }
+}
+
+extension OAuthClient {
+    init(row: any SQLRow, idColumn: String = "id") throws {
+        self.init(
+            id: try row.int(idColumn), clientID: try row.string("client_id"),
+            kind: OAuthClient.Kind(rawValue: try row.string("kind")) ?? .serviceAccount,
+            generation: try row.int("generation"), isEnabled: try row.bool("is_enabled")
+        )
+    }
+}
+
+extension ServiceAccount {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.int("id"), companyID: try row.int("company_id"), name: try row.string("name"),
+            appType: AppType(rawValue: try row.string("app_type")) ?? .custom, appID: try row.optionalInt("app_id"),
+            contactID: try row.int("contact_id"), client: try OAuthClient(row: row, idColumn: "client_pk"),
+            createdAt: try row.date("created_at")
+        )
+    }
+}
+
+extension SQLStore: ClientStore {
+    public func clientRecord(clientID: String) async throws -> ClientRecord? {
+        try await database.withConnection { db in
+            guard let clientRow = try await db.raw("SELECT * FROM clients WHERE client_id = \(bind: clientID)").first() else { return nil }
+            let client = try OAuthClient(row: clientRow)
+            let secrets = try await db.raw("SELECT id, hash, created_at, expires_at FROM client_secrets WHERE client_pk = \(bind: client.id) ORDER BY id DESC")
+                .all().map { row in
+                    StoredSecret(id: try row.int("id"), hash: try row.string("hash"), createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"))
+                }
+            let account = try await db.raw("\(unsafeRaw: Self.accountSelect) WHERE sa.client_pk = \(bind: client.id)").first().map(ServiceAccount.init(row:))
+            return ClientRecord(client: client, secrets: secrets, serviceAccount: account)
+        }
+    }
+}
+
+extension SQLStore: SigningKeyStore {
+    public func signingKeys() async throws -> [StoredSigningKey] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM signing_keys ORDER BY activates_at, kid").all().map { row in
+                StoredSigningKey(
+                    kid: try row.string("kid"), sealedPrivateKey: try row.string("sealed_private_key"),
+                    publicX: try row.string("public_x"), publicY: try row.string("public_y"),
+                    createdAt: try row.date("created_at"), activatesAt: try row.date("activates_at"), retiredAt: try row.optionalDate("retired_at")
+                )
+            }
+        }
+    }
+
+    public func insertSigningKey(_ key: StoredSigningKey) async throws {
+        try await database.withConnection { db in
+            try await db.raw("""
+                INSERT INTO signing_keys (kid, sealed_private_key, public_x, public_y, created_at, activates_at, retired_at)
+                VALUES (\(bind: key.kid), \(bind: key.sealedPrivateKey), \(bind: key.publicX), \(bind: key.publicY),
+                    \(bind: key.createdAt.unixSeconds), \(bind: key.activatesAt.unixSeconds), \(bind: key.retiredAt?.unixSeconds))
+                """).run()
+        }
+    }
+}
+
+extension SQLStore: AuditStore {
+    public func append(_ e: AuditEntry) async throws {
+        try await database.withConnection { db in
+            try await db.raw("""
+                INSERT INTO audit_log (at, actor, action, target, outcome, detail, remote_address, request_id)
+                VALUES (\(bind: e.at.unixSeconds), \(bind: e.actor), \(bind: e.action), \(bind: e.target), \(bind: e.outcome),
+                    \(bind: e.detail), \(bind: e.remoteAddress), \(bind: e.requestID))
+                """).run()
+        }
+    }
+
+    public func auditEntries(limit: Int, offset: Int) async throws -> [AuditEntry] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM audit_log ORDER BY id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)").all().map { row in
+                AuditEntry(
+                    id: try row.int("id"), at: try row.date("at"), actor: try row.string("actor"), action: try row.string("action"),
+                    target: try row.optionalString("target"), outcome: try row.string("outcome"), detail: try row.optionalString("detail"),
+                    remoteAddress: try row.optionalString("remote_address"), requestID: try row.optionalString("request_id")
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GatehouseCore
+import Logging
+import SQLKit
+
+/// The one SQL implementation of every repository protocol, shared by SQLite and PostgreSQL.
+///
+/// Queries use portable SQL with SQLKit binds; the only engine-specific text lives in migrations and
+/// in ``Database``.
+public struct SQLStore: Sendable {
+    public let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// Applies pending migrations; see ``MigrationRunner``.
+    public func migrate(logger: Logger) async throws {
+        try await MigrationRunner().run(on: database, logger: logger)
+    }
+}
+
+extension Date {
+    var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    init(unixSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(unixSeconds)) }
+}
+
+extension SQLRow {
+    func date(_ column: String) throws -> Date { Date(unixSeconds: try decode(column: column, as: Int64.self)) }
+    func optionalDate(_ column: String) throws -> Date? { try decode(column: column, as: Int64?.self).map(Date.init(unixSeconds:)) }
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func int(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func optionalInt(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
+    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+}
+
+extension SQLDatabase {
+    /// Runs an INSERT … RETURNING id and gives back the id; both engines support RETURNING.
+    func insertReturningID(_ query: SQLQueryString) async throws -> Int64 {
+        guard let row = try await raw(query).first() else {
+            throw StoreError(.invalid, "insert returned no id")
+        }
+        return try row.int("id")
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `gatehouse` command. Argument parsing only; every command calls into the library.
+@main
+struct Gatehouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse",
+        abstract: "A self-hostable service-account server, compatible with Procore's.",
+        subcommands: [Serve.self, Migrate.self, AdminToken.self, Companies.self, ServiceAccounts.self]
+    )
+}
