@@ -16,7 +16,7 @@ public struct GatehouseRuntime: Sendable {
 public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
-    let database = try Database.open(url: configuration.resolvedDatabaseURL, logger: logger)
+    let database = try Database.open(url: configuration.resolvedDatabaseURL, schema: configuration.databaseSchema, logger: logger)
     let store = SQLStore(database: database)
     let keys: KeyRing
     let masterKey: MasterKey

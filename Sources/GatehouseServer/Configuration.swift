@@ -11,6 +11,8 @@ public struct GatehouseConfiguration: Sendable {
     public var tokenTTL: Int = 5400
     /// `postgres://…` or an SQLite file path.
     public var databaseURL: String?
+    /// PostgreSQL schema to use instead of `public`; lets deployments (and tests) share one database.
+    public var databaseSchema: String?
     public var dataDirectory: String = "./gatehouse-data"
     /// `GATEHOUSE_ADMIN_TOKEN`: the operator bearer token for the admin API.
     public var adminToken: String?

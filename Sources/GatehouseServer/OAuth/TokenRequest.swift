@@ -139,11 +139,12 @@ enum MultipartForm {
         for rawPart in text.components(separatedBy: delimiter).dropFirst() {
             if rawPart.hasPrefix("--") { break }
             var part = Substring(rawPart)
-            if part.hasPrefix("\r\n") { part = part.dropFirst(2) }
+            // "\r\n" is a single Character in Swift, so drop by its own count, not by 2.
+            if part.hasPrefix("\r\n") { part = part.dropFirst("\r\n".count) }
             guard let headerEnd = part.range(of: "\r\n\r\n") else { throw OAuthError(.invalidRequest, "malformed multipart part") }
             let headers = part[..<headerEnd.lowerBound]
             var value = String(part[headerEnd.upperBound...])
-            if value.hasSuffix("\r\n") { value = String(value.dropLast(2)) }
+            if value.hasSuffix("\r\n") { value = String(value.dropLast("\r\n".count)) }
             guard let name = fieldName(in: String(headers)) else { throw OAuthError(.invalidRequest, "multipart part without a name") }
             if result[name] != nil { throw OAuthError(.invalidRequest, "parameter '\(name)' is repeated") }
             result[name] = value

@@ -8,6 +8,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// Which SQL engine is behind a ``Database``. Only DDL and locking differ; every query is shared.
 public enum DatabaseKind: String, Sendable {
@@ -25,6 +26,7 @@ public final class Database: Sendable {
     public let postgresConfiguration: SQLPostgresConfiguration?
     private let pool: Pool
     private let logger: Logger
+    private let isShutDown = Mutex(false)
 
     private enum Pool: Sendable {
         /// One connection: SQLite serialises writers anyway, and one connection makes transactions
@@ -60,9 +62,11 @@ public final class Database: Sendable {
     }
 
     /// `--database` values: a `postgres://` or `postgresql://` URL, or an SQLite file path (`sqlite://path` also works).
-    public static func open(url: String, logger: Logger) throws -> Database {
+    /// `schema` (PostgreSQL only) puts every table in that schema, so several deployments or tests can share
+    /// one database.
+    public static func open(url: String, schema: String? = nil, logger: Logger) throws -> Database {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try postgres(url: url, logger: logger)
+            return try postgres(url: url, searchPath: schema.map { [$0] }, logger: logger)
         }
         let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
         return try sqlite(path: path, logger: logger)
@@ -105,7 +109,13 @@ public final class Database: Sendable {
         }
     }
 
+    /// Closes the pool. Safe to call more than once (the service group and a test may both call it).
     public func shutdown() async {
+        let already = isShutDown.withLock { done in
+            defer { done = true }
+            return done
+        }
+        if already { return }
         switch pool {
         case .sqlite(let pool): try? await pool.close().get()
         case .postgres(let pool): try? await pool.shutdownAsync()

@@ -8,6 +8,12 @@ public struct Migration: Sendable {
     public let name: String
     /// Statements per engine; the runner picks by ``DatabaseKind``.
     public let statements: @Sendable (DatabaseKind) -> [String]
+
+    public init(version: Int, name: String, statements: @escaping @Sendable (DatabaseKind) -> [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
 }
 
 /// Applies pending migrations, each in its own transaction.
@@ -51,11 +57,16 @@ public struct MigrationRunner: Sendable {
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
             """).run()
-        let done = Set(try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
         var applied: [Int] = []
-        for migration in migrations.sorted(by: { $0.version < $1.version }) where !done.contains(migration.version) {
+        for migration in migrations.sorted(by: { $0.version < $1.version }) {
+            // Check inside the transaction: on SQLite, BEGIN IMMEDIATE is the lock that serialises two
+            // processes migrating one file, so the check must come after it.
             try await db.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
+                if try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first() != nil {
+                    try await db.raw("COMMIT").run()
+                    continue
+                }
                 for statement in migration.statements(kind) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }

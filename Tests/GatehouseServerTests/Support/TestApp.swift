@@ -1,0 +1,204 @@
+import Foundation
+import GatehouseCore
+import GatehouseServer
+import GatehouseStore
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// Which store a test runs on. PostgreSQL runs only when `POSTGRES_URL` is set (`.ci/run` sets it).
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static var enabled: [StoreKind] {
+        ProcessInfo.processInfo.environment["POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A real Gatehouse application on a store of its own: a temp SQLite file, or a fresh PostgreSQL schema.
+struct TestApp {
+    static let adminToken = "test-admin-token-0123456789"
+
+    let client: any TestClientProtocol
+    let runtime: GatehouseRuntime
+    let clock: ManualClock
+    let configuration: GatehouseConfiguration
+
+    /// Builds the app, runs `body` against it through Hummingbird's test client, then drops the store.
+    static func run<T: Sendable>(
+        _ kind: StoreKind,
+        clock: ManualClock = ManualClock(Date(timeIntervalSince1970: 1_600_000_000)),
+        logger: Logger? = nil,
+        configure: (inout GatehouseConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-test-\(UUID().uuidString)").path
+        var configuration = GatehouseConfiguration()
+        configuration.dataDirectory = directory
+        configuration.adminToken = adminToken
+        configuration.bcryptCost = 4
+        configuration.clock = clock
+        configuration.issuer = "http://gatehouse.test"
+        configuration.masterKey = MasterKey.generate().encoded
+        var schema: String?
+        if kind == .postgres {
+            let url = ProcessInfo.processInfo.environment["POSTGRES_URL"]!
+            let name = "t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
+            try await PostgresSchemas.create(name, url: url)
+            configuration.databaseURL = url
+            configuration.databaseSchema = name
+            schema = name
+        }
+        configure(&configuration)
+        var log = logger ?? Logger(label: "test")
+        if logger == nil { log.logLevel = .warning }
+        let (app, runtime) = try await buildApplication(configuration: configuration, logger: log)
+        let finalConfiguration = configuration
+        do {
+            let result = try await app.test(.router) { client in
+                try await body(TestApp(client: client, runtime: runtime, clock: clock, configuration: finalConfiguration))
+            }
+            await runtime.store.database.shutdown()
+            try await cleanup(directory: directory, schema: schema)
+            return result
+        } catch {
+            await runtime.store.database.shutdown()
+            try? await cleanup(directory: directory, schema: schema)
+            throw error
+        }
+    }
+
+    private static func cleanup(directory: String, schema: String?) async throws {
+        try? FileManager.default.removeItem(atPath: directory)
+        if let schema, let url = ProcessInfo.processInfo.environment["POSTGRES_URL"] {
+            try await PostgresSchemas.drop(schema, url: url)
+        }
+    }
+}
+
+enum PostgresSchemas {
+    static func create(_ name: String, url: String) async throws {
+        try await withDatabase(url) { try await $0.raw("CREATE SCHEMA \(unsafeRaw: name)").run() }
+    }
+
+    static func drop(_ name: String, url: String) async throws {
+        try await withDatabase(url) { try await $0.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: name) CASCADE").run() }
+    }
+
+    private static func withDatabase(_ url: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        let database = try Database.postgres(url: url, maxConnectionsPerEventLoop: 1, logger: Logger(label: "test-admin"))
+        do {
+            try await database.withConnection(body)
+            await database.shutdown()
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+}
+
+import SQLKit
+
+// MARK: - HTTP helpers
+
+struct HTTPResult: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+
+    var text: String { String(buffer: body) }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:] }
+    var jsonArray: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [[String: Any]] ?? [] }
+    func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
+    /// `error.code` of an admin/REST error body.
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    var errorFields: [String: String] { ((json["error"] as? [String: Any])?["fields"] as? [String: String]) ?? [:] }
+}
+
+extension TestApp {
+    func request(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil) async throws -> HTTPResult {
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        return HTTPResult(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func admin(_ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, raw: String? = nil) async throws -> HTTPResult {
+        var headers: HTTPFields = [.authorization: "Bearer \(Self.adminToken)"]
+        var body = raw
+        if let json {
+            headers[.contentType] = "application/json"
+            body = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        } else if raw != nil {
+            headers[.contentType] = "application/json"
+        }
+        return try await request(method, "/admin/v1" + uri, headers: headers, body: body)
+    }
+
+    func rest(_ method: HTTPRequest.Method, _ uri: String, token: String, company: Int64?, json: [String: Any]? = nil) async throws -> HTTPResult {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if let company { headers[HTTPField.Name("Procore-Company-Id")!] = "\(company)" }
+        var body: String?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        }
+        return try await request(method, uri, headers: headers, body: body)
+    }
+
+    /// Form-encoded client credentials, the most common way clients ask for a token.
+    func token(clientID: String, secret: String) async throws -> HTTPResult {
+        let body = "grant_type=client_credentials&client_id=\(clientID)&client_secret=\(secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret)"
+        return try await request(.post, "/oauth/token", headers: [.contentType: "application/x-www-form-urlencoded"], body: body)
+    }
+
+    func accessToken(clientID: String, secret: String) async throws -> String {
+        let result = try await token(clientID: clientID, secret: secret)
+        guard result.status == .ok, let token = result.json["access_token"] as? String else {
+            throw TestFailure("token request failed: \(result.status) \(result.text)")
+        }
+        return token
+    }
+
+    // MARK: fixtures
+
+    func createCompany(_ name: String = "Acme Builders") async throws -> Int64 {
+        let result = try await admin(.post, "/companies", json: ["name": name])
+        guard result.status == .created, let id = result.json["id"] as? Int else { throw TestFailure("create company: \(result.text)") }
+        return Int64(id)
+    }
+
+    func createProject(company: Int64, name: String = "Tower") async throws -> Int64 {
+        let result = try await admin(.post, "/companies/\(company)/projects", json: ["name": name])
+        guard result.status == .created, let id = result.json["id"] as? Int else { throw TestFailure("create project: \(result.text)") }
+        return Int64(id)
+    }
+
+    struct Account {
+        let id: Int64
+        let clientID: String
+        let secret: String
+        let contactID: Int64
+        let contactEmail: String
+    }
+
+    func createServiceAccount(company: Int64, name: String = "Integration") async throws -> Account {
+        let result = try await admin(.post, "/companies/\(company)/service_accounts", json: ["name": name, "app_type": "custom"])
+        guard result.status == .created else { throw TestFailure("create account: \(result.text)") }
+        let json = result.json
+        let contact = json["contact"] as? [String: Any] ?? [:]
+        return Account(
+            id: Int64(json["id"] as? Int ?? 0), clientID: json["client_id"] as? String ?? "", secret: json["client_secret"] as? String ?? "",
+            contactID: Int64(contact["id"] as? Int ?? 0), contactEmail: contact["email"] as? String ?? ""
+        )
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
