@@ -67,7 +67,6 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Web/Templates")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

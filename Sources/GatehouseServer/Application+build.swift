@@ -2,6 +2,7 @@ import Foundation
 import GatehouseCore
 import GatehouseStore
 import Hummingbird
+import HummingbirdBcrypt
 import Logging
 import ServiceLifecycle
 
@@ -58,8 +59,16 @@ func buildRouter<Repository: GatehouseRepository>(
     HealthController(store: runtime.store).addRoutes(to: router)
     OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer).addRoutes(to: router)
 
+    LoginController(
+        repository: store, auditor: auditor, configuration: configuration,
+        dummyHash: Bcrypt.hash(RandomToken.base64URL(byteCount: 16), cost: configuration.bcryptCost)
+    ).addRoutes(to: router)
+
     let rest = router.group("rest").add(middleware: BearerAuthenticator(tokens: tokens))
     MeController(repository: store).addRoutes(to: rest)
+    CompaniesController(repository: store).addRoutes(to: rest)
+    ProjectsController(repository: store, auditor: auditor).addRoutes(to: rest)
+    RFIController(repository: store, auditor: auditor, clock: configuration.clock).addRoutes(to: rest)
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken))
     AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)

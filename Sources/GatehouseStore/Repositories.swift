@@ -44,6 +44,7 @@ public protocol PersonStore: Sendable {
     func person(id: Int64) async throws -> Person?
     /// The person and their password hash, for login.
     func login(email: String) async throws -> (person: Person, passwordHash: String?)?
+    func setPasswordHash(personID: Int64, hash: String) async throws
 }
 
 /// What a new traditional service account needs; the secret is already hashed.
@@ -150,4 +151,63 @@ public protocol AuditStore: Sendable {
 }
 
 /// Everything Gatehouse stores. The server is generic over this composition.
-public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore & SigningKeyStore & AuditStore
+public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
+    & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
+
+public protocol DirectoryStore: Sendable {
+    /// The principal's access in one company, read live: company levels and project memberships.
+    func access(companyID: Int64, personID: Int64) async throws -> Access
+    func companyLevels(companyID: Int64, personID: Int64) async throws -> ToolLevels?
+    /// Replaces all company tool levels of a directory entry in one transaction.
+    func setCompanyLevels(companyID: Int64, personID: Int64, levels: ToolLevels) async throws
+    /// Adds an existing person to a directory. A service-account contact may only ever be in its home company.
+    func addToDirectory(companyID: Int64, personID: Int64) async throws
+    func directoryMembers(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int)
+    func updatePerson(_ person: Person) async throws
+}
+
+public protocol TemplateStore: Sendable {
+    func createTemplate(companyID: Int64, name: String, projectID: Int64?, levels: ToolLevels) async throws -> PermissionTemplate
+    func templates(companyID: Int64, projectID: Int64?) async throws -> [PermissionTemplate]
+    func template(id: Int64, companyID: Int64) async throws -> PermissionTemplate?
+    func updateTemplate(_ template: PermissionTemplate) async throws
+    /// Refuses (conflict) while any membership uses the template.
+    func deleteTemplate(id: Int64, companyID: Int64) async throws
+}
+
+public protocol MembershipStore: Sendable {
+    /// Adds or replaces a membership. The person must be in the project's company directory.
+    func addMembership(projectID: Int64, personID: Int64, templateID: Int64?, levels: ToolLevels?) async throws
+    /// Returns false when there was no such membership.
+    func removeMembership(projectID: Int64, personID: Int64) async throws -> Bool
+    func projectMembers(projectID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int)
+    /// Projects of a company the person is a member of, paged.
+    func memberProjects(companyID: Int64, personID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int)
+}
+
+public protocol RFIStore: Sendable {
+    func createRFI(projectID: Int64, subject: String, questionBody: String, rfiManagerID: Int64?, createdByID: Int64, at now: Date) async throws -> RFI
+    func rfis(projectID: Int64, limit: Int, offset: Int) async throws -> (items: [RFI], total: Int)
+    func rfi(id: Int64, projectID: Int64) async throws -> RFI?
+    func updateRFI(_ rfi: RFI) async throws
+    func deleteRFI(id: Int64, projectID: Int64) async throws
+}
+
+/// A logged-in user's session, keyed by the hash of the cookie value.
+public struct WebSession: Sendable, Equatable {
+    public var personID: Int64
+    public var csrfToken: String
+    public var expiresAt: Date
+
+    public init(personID: Int64, csrfToken: String, expiresAt: Date) {
+        self.personID = personID
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
+}
+
+public protocol SessionStore: Sendable {
+    func createSession(idHash: String, session: WebSession, at now: Date) async throws
+    func session(idHash: String, at now: Date) async throws -> WebSession?
+    func deleteSession(idHash: String) async throws
+}

@@ -23,11 +23,12 @@ struct AdminController<Repository: GatehouseRepository>: Sendable {
         group.get("companies/:cid/service_accounts", use: listServiceAccounts)
         group.get("companies/:cid/service_accounts/:id", use: showServiceAccount)
         group.get("audit", use: audit)
+        addPermissionRoutes(to: group)
     }
 
-    private func actor(_ context: AppRequestContext) -> String { context.adminActor ?? "unknown" }
+    func actor(_ context: AppRequestContext) -> String { context.adminActor ?? "unknown" }
 
-    private func company(_ context: AppRequestContext) async throws -> Company {
+    func company(_ context: AppRequestContext) async throws -> Company {
         let id = try context.parameters.id("cid", resource: "company")
         guard let company = try await repository.company(id: id) else { throw APIError.notFound("company") }
         return company
@@ -75,19 +76,20 @@ struct AdminController<Repository: GatehouseRepository>: Sendable {
         var request = request
         let company = try await company(context)
         let input = try await request.decodeJSON(ProjectInput.self, context: context)
-        let project = try Self.validate(input, companyID: company.id)
+        let project = try Self.validate(input, companyID: company.id, fieldPrefix: "")
         let created = try await repository.createProject(project)
         await auditor.record("project.create", actor: actor(context), target: "project:\(created.id)", context: context)
         return try JSONResponse.make(ProjectBody(created, company: company), status: .created)
     }
 
-    static func validate(_ input: ProjectInput, companyID: Int64) throws -> Project {
+    /// Shared by the admin API and `POST /rest/v1.0/projects`, whose fields sit under `project.`.
+    static func validate(_ input: ProjectInput, companyID: Int64, fieldPrefix: String) throws -> Project {
         var fields: [String: String] = [:]
         let name = cleaned(input.name)
-        if name == nil { fields["name"] = "is required" }
-        if let name, name.count > 200 { fields["name"] = "at most 200 characters" }
-        if let code = cleaned(input.country_code), code.count != 2 { fields["country_code"] = "must be an ISO 3166-1 alpha-2 code" }
-        if let zone = cleaned(input.time_zone), TimeZone(identifier: zone) == nil { fields["time_zone"] = "unknown time zone" }
+        if name == nil { fields[fieldPrefix + "name"] = "is required" }
+        if let name, name.count > 200 { fields[fieldPrefix + "name"] = "at most 200 characters" }
+        if let code = cleaned(input.country_code), code.count != 2 { fields[fieldPrefix + "country_code"] = "must be an ISO 3166-1 alpha-2 code" }
+        if let zone = cleaned(input.time_zone), TimeZone(identifier: zone) == nil { fields[fieldPrefix + "time_zone"] = "unknown time zone" }
         guard fields.isEmpty, let name else { throw APIError.unprocessable("invalid project", fields: fields) }
         return Project(
             companyID: companyID, name: name, displayName: cleaned(input.display_name), projectNumber: cleaned(input.project_number),

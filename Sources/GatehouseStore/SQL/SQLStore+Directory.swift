@@ -112,6 +112,12 @@ extension SQLStore: PersonStore {
         }
     }
 
+    public func setPasswordHash(personID: Int64, hash: String) async throws {
+        try await database.withConnection { db in
+            try await db.raw("UPDATE people SET password_hash = \(bind: hash), updated_at = \(bind: Date().unixSeconds) WHERE id = \(bind: personID) AND kind = \(bind: Person.Kind.user.rawValue)").run()
+        }
+    }
+
     public func login(email: String) async throws -> (person: Person, passwordHash: String?)? {
         try await database.withConnection { db in
             guard let row = try await db.raw("SELECT * FROM people WHERE email = \(bind: email.lowercased())").first() else { return nil }

@@ -202,3 +202,41 @@ struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension TestApp {
+    @discardableResult
+    func grant(company: Int64, person: Int64, _ tools: [String: String]) async throws -> HTTPResult {
+        let result = try await admin(.put, "/companies/\(company)/people/\(person)/permissions", json: ["tools": tools])
+        guard result.status == .ok else { throw TestFailure("grant: \(result.status) \(result.text)") }
+        return result
+    }
+
+    func createTemplate(company: Int64, name: String = "Template", projectID: Int64? = nil, _ tools: [String: String]) async throws -> Int64 {
+        var body: [String: Any] = ["name": name, "tools": tools]
+        if let projectID { body["project_id"] = projectID }
+        let result = try await admin(.post, "/companies/\(company)/permission_templates", json: body)
+        guard result.status == .created, let id = result.json["id"] as? Int else { throw TestFailure("template: \(result.text)") }
+        return Int64(id)
+    }
+
+    func addMember(project: Int64, person: Int64, template: Int64) async throws {
+        let result = try await admin(.post, "/projects/\(project)/memberships", json: ["person_id": person, "permission_template_id": template])
+        guard result.status == .created else { throw TestFailure("membership: \(result.text)") }
+    }
+
+    func createUser(company: Int64, email: String, password: String? = "hunter2hunter2") async throws -> Int64 {
+        var body: [String: Any] = ["first_name": "Pat", "last_name": "User", "email": email]
+        if let password { body["password"] = password }
+        let result = try await admin(.post, "/companies/\(company)/users", json: body)
+        guard result.status == .created, let id = result.json["id"] as? Int else { throw TestFailure("user: \(result.text)") }
+        return Int64(id)
+    }
+
+    /// A company, a service account in it and a token, the starting point of most permission tests.
+    func tenant() async throws -> (company: Int64, account: Account, token: String) {
+        let company = try await createCompany()
+        let account = try await createServiceAccount(company: company)
+        let token = try await accessToken(clientID: account.clientID, secret: account.secret)
+        return (company, account, token)
+    }
+}

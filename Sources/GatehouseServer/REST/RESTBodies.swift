@@ -1,0 +1,89 @@
+import Foundation
+import GatehouseCore
+
+/// A company or project user in Procore's shape.
+struct UserBody: Encodable {
+    let id: Int64
+    let first_name: String
+    let last_name: String
+    let name: String
+    let email_address: String
+    let job_title: String?
+    let is_active: Bool
+    let is_employee: Bool
+    let permission_template: TemplateRef?
+
+    struct TemplateRef: Encodable { let id: Int64 }
+
+    init(_ m: DirectoryMember) {
+        id = m.person.id; first_name = m.person.firstName; last_name = m.person.lastName; name = m.person.name
+        email_address = m.person.email; job_title = m.person.jobTitle; is_active = m.isActive && m.person.isActive
+        is_employee = m.isEmployee; permission_template = m.permissionTemplateID.map(TemplateRef.init)
+    }
+}
+
+struct CompanyRESTBody: Encodable {
+    let id: Int64
+    let name: String
+    let is_active: Bool
+    init(_ c: Company) { id = c.id; name = c.name; is_active = c.isActive }
+}
+
+/// A permission template with its tools, in the shape Procore's templates endpoint uses.
+struct TemplateBody: Encodable {
+    struct ToolLevel: Encodable {
+        let name: String
+        let friendly_name: String
+        let user_access_level: LevelBody
+    }
+    let id: Int64
+    let name: String
+    let project_specific: Bool
+    let project_id: Int64?
+    let tools: [ToolLevel]
+
+    init(_ t: PermissionTemplate) {
+        id = t.id; name = t.name; project_specific = !t.isGlobal; project_id = t.projectID
+        tools = ToolCatalog.all.map { ToolLevel(name: $0.key, friendly_name: $0.friendlyName, user_access_level: LevelBody(t.levels[$0])) }
+    }
+}
+
+struct LevelBody: Encodable {
+    let id: Int
+    let name: String
+    let key: String
+    init(_ level: PermissionLevel) { id = level.rank; name = level.displayName; key = level.rawValue }
+}
+
+struct RFIBody: Encodable {
+    struct Question: Encodable { let body: String }
+    struct PersonRef: Encodable { let id: Int64 }
+    let id: Int64
+    let number: String
+    let subject: String
+    let status: String
+    let question: Question
+    let rfi_manager: PersonRef?
+    let created_by: PersonRef
+    let project_id: Int64
+    let created_at: String
+    let updated_at: String
+
+    init(_ r: RFI) {
+        let f = ISO8601DateFormatter()
+        id = r.id; number = "\(r.number)"; subject = r.subject; status = r.status; question = Question(body: r.questionBody)
+        rfi_manager = r.rfiManagerID.map(PersonRef.init); created_by = PersonRef(id: r.createdByID); project_id = r.projectID
+        created_at = f.string(from: r.createdAt); updated_at = f.string(from: r.updatedAt)
+    }
+}
+
+/// `/settings/permissions`: the caller's own level on each tool of the scope.
+struct PermissionsBody: Encodable {
+    struct ToolBody: Encodable {
+        let id: Int
+        let name: String
+        let friendly_name: String
+        let user_access_level: LevelBody
+    }
+    let tools: [ToolBody]
+}

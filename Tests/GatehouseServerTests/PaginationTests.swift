@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@Suite("Pagination")
+struct PaginationTests {
+    @Test(arguments: StoreKind.enabled)
+    func headersOnFirstMiddleAndLastPages(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (company, account, token) = try await app.tenant()
+            for i in 1...5 { _ = try await app.createProject(company: company, name: "P\(i)") }
+            try await app.grant(company: company, person: account.contactID, ["portfolio": "readonly"])
+            let base = "/rest/v1.0/companies/\(company)/projects"
+
+            let first = try await app.rest(.get, "\(base)?per_page=2", token: token, company: company)
+            #expect(first.jsonArray.compactMap { $0["name"] as? String } == ["P1", "P2"])
+            #expect(first.header("Total") == "5")
+            #expect(first.header("Per-Page") == "2")
+            let firstLink = first.header("Link") ?? ""
+            #expect(firstLink.contains("<\(base)?page=1&per_page=2>; rel=\"first\""))
+            #expect(firstLink.contains("<\(base)?page=2&per_page=2>; rel=\"next\""))
+            #expect(firstLink.contains("<\(base)?page=3&per_page=2>; rel=\"last\""))
+            #expect(!firstLink.contains("rel=\"prev\""))
+
+            let middle = try await app.rest(.get, "\(base)?page=2&per_page=2", token: token, company: company)
+            #expect(middle.jsonArray.compactMap { $0["name"] as? String } == ["P3", "P4"])
+            let middleLink = middle.header("Link") ?? ""
+            #expect(middleLink.contains("page=1&per_page=2>; rel=\"prev\""))
+            #expect(middleLink.contains("page=3&per_page=2>; rel=\"next\""))
+
+            let last = try await app.rest(.get, "\(base)?page=3&per_page=2", token: token, company: company)
+            #expect(last.jsonArray.compactMap { $0["name"] as? String } == ["P5"])
+            #expect(!(last.header("Link") ?? "").contains("rel=\"next\""))
+
+            let past = try await app.rest(.get, "\(base)?page=9&per_page=2", token: token, company: company)
+            #expect(past.status == .ok)
+            #expect(past.jsonArray.isEmpty)
+            #expect(past.text == "[]")
+        }
+    }
+
+    @Test(arguments: ["page=0", "page=-1", "page=x", "per_page=0", "per_page=abc", "page=9223372036854775807&per_page=1000"])
+    func badPagingParametersAre400(_ query: String) async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, account, token) = try await app.tenant()
+            try await app.grant(company: company, person: account.contactID, ["portfolio": "readonly"])
+            let result = try await app.rest(.get, "/rest/v1.0/companies/\(company)/projects?\(query)", token: token, company: company)
+            #expect(result.status == .badRequest)
+        }
+    }
+}
