@@ -27,7 +27,7 @@ public func buildApplication(
             environment: configuration.masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"],
             dataDirectory: configuration.dataDirectory
         )
-        keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock)
+        keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL))
         try await keys.load()
     } catch {
         await database.shutdown()
@@ -71,7 +71,7 @@ func buildRouter<Repository: GatehouseRepository>(
     RFIController(repository: store, auditor: auditor, clock: configuration.clock).addRoutes(to: rest)
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken))
-    AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
+    AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, keys: runtime.keys, configuration: configuration).addRoutes(to: admin)
     return router
 }
 

@@ -74,11 +74,14 @@ public struct ClientRecord: Sendable {
     public var secrets: [StoredSecret]
     /// Set for a traditional account; nil for an app.
     public var serviceAccount: ServiceAccount?
+    /// The client's registered JWKS for `private_key_jwt`, as JSON.
+    public var jwks: String?
 
-    public init(client: OAuthClient, secrets: [StoredSecret], serviceAccount: ServiceAccount?) {
+    public init(client: OAuthClient, secrets: [StoredSecret], serviceAccount: ServiceAccount?, jwks: String? = nil) {
         self.client = client
         self.secrets = secrets
         self.serviceAccount = serviceAccount
+        self.jwks = jwks
     }
 }
 
@@ -153,6 +156,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
+    & CredentialStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -210,4 +214,26 @@ public protocol SessionStore: Sendable {
     func createSession(idHash: String, session: WebSession, at now: Date) async throws
     func session(idHash: String, at now: Date) async throws -> WebSession?
     func deleteSession(idHash: String) async throws
+}
+
+/// The credential lifecycle: reset, rotation, disable, delete, revocation and client JWKS.
+public protocol CredentialStore: Sendable {
+    /// Procore's reset: a new sole secret, generation + 1, company levels back to none and every project
+    /// membership of the contact in that company removed, in one transaction. Returns the new secret's id.
+    func resetServiceAccountSecret(accountID: Int64, companyID: Int64, newHash: String, at now: Date) async throws -> Int64
+    /// Adds a secret and makes the other active one expire at `previousExpiresAt`. At most two may be active.
+    func rotateSecret(clientPK: Int64, newHash: String, previousExpiresAt: Date, at now: Date) async throws -> [StoredSecret]
+    /// Retires one secret now; refuses to retire the last active one.
+    func retireSecret(clientPK: Int64, secretID: Int64, at now: Date) async throws
+    func secrets(clientPK: Int64) async throws -> [StoredSecret]
+    /// Disabling also bumps the generation, so tokens issued before stay dead after a later enable.
+    func setClientEnabled(clientPK: Int64, enabled: Bool, at now: Date) async throws
+    /// Deletes the account and its credentials; the contact is deactivated and leaves the directory.
+    func deleteServiceAccount(id: Int64, companyID: Int64, at now: Date) async throws
+    func setClientJWKS(clientPK: Int64, jwks: String?) async throws
+    /// Records a revoked token id until the token's own expiry.
+    func revokeToken(jti: String, expiresAt: Date) async throws
+    func isTokenRevoked(jti: String) async throws -> Bool
+    /// Records a client assertion's `jti`; false when it was already used (a replay).
+    func useAssertion(jti: String, expiresAt: Date, at now: Date) async throws -> Bool
 }

@@ -10,6 +10,7 @@ struct AdminController<Repository: GatehouseRepository>: Sendable {
     let repository: Repository
     let auditor: Auditor<Repository>
     let hasher: SecretHasher
+    let keys: KeyRing
     let configuration: GatehouseConfiguration
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -24,6 +25,7 @@ struct AdminController<Repository: GatehouseRepository>: Sendable {
         group.get("companies/:cid/service_accounts/:id", use: showServiceAccount)
         group.get("audit", use: audit)
         addPermissionRoutes(to: group)
+        addCredentialRoutes(to: group)
     }
 
     func actor(_ context: AppRequestContext) -> String { context.adminActor ?? "unknown" }

@@ -12,11 +12,14 @@ public actor KeyRing {
     private let store: any SigningKeyStore
     private let masterKey: MasterKey
     private let clock: any GatehouseCore.Clock
+    /// The longest token lifetime: a superseded key stays published this long after its successor activates.
+    private let retention: TimeInterval
     private var keys: [StoredSigningKey] = []
     private var collection = JWTKeyCollection()
 
-    public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock) {
+    public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock, retention: TimeInterval) {
         self.store = store
+        self.retention = retention
         self.masterKey = masterKey
         self.clock = clock
     }
@@ -80,8 +83,40 @@ public actor KeyRing {
         try await collection.verify(token, as: AccessTokenClaims.self)
     }
 
+    /// Keys a verifier may still meet: not yet active (published ahead), the signing key, and superseded keys
+    /// until every token they signed has expired.
+    private func publishedKeys() -> [StoredSigningKey] {
+        let now = clock.now
+        let active = keys.filter { $0.activatesAt <= now }.sorted { $0.activatesAt < $1.activatesAt }
+        return keys.filter { key in
+            guard key.activatesAt <= now else { return true }
+            guard let successor = active.first(where: { $0.activatesAt > key.activatesAt }) else { return true }
+            return now < successor.activatesAt.addingTimeInterval(retention)
+        }
+    }
+
     /// The public JWKS: x and y only, never `d`.
     func jwks() -> [[String: String]] {
-        keys.map { ["kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": $0.kid, "x": $0.publicX, "y": $0.publicY] }
+        publishedKeys().map { ["kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": $0.kid, "x": $0.publicX, "y": $0.publicY] }
+    }
+}
+
+extension KeyRing {
+    struct KeyDescription: Encodable {
+        let kid: String
+        let created_at: String
+        let activates_at: String
+        let signing: Bool
+        let published: Bool
+    }
+
+    func describe() throws -> [KeyDescription] {
+        let f = ISO8601DateFormatter()
+        let signing = try? signingKID()
+        let published = Set(publishedKeys().map(\.kid))
+        return keys.map {
+            KeyDescription(kid: $0.kid, created_at: f.string(from: $0.createdAt), activates_at: f.string(from: $0.activatesAt),
+                           signing: $0.kid == signing, published: published.contains($0.kid))
+        }
     }
 }

@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// `POST /oauth/token` and the discovery documents.
-struct OAuthController<Repository: ClientStore & AuditStore>: Sendable {
+struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore>: Sendable {
     let tokens: TokenService<Repository>
     let auditor: Auditor<Repository>
     let keys: KeyRing
@@ -14,6 +14,59 @@ struct OAuthController<Repository: ClientStore & AuditStore>: Sendable {
         router.post("oauth/token", use: token)
         router.get(".well-known/jwks.json", use: jwks)
         router.get(".well-known/oauth-authorization-server", use: metadata)
+        router.post("oauth/revoke", use: revoke)
+        router.post("oauth/introspect", use: introspect)
+        router.get("oauth/token/info", use: tokenInfo)
+    }
+
+    /// RFC 7009. The client must authenticate; then the answer is 200 whatever the token was, and only the
+    /// client's own tokens are revoked, so one client cannot revoke another's.
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
+        let record = try await tokens.authenticate(parsed.credentials)
+        if let token = parsed.parameters["token"], let verified = try? await tokens.verify(token),
+           verified.claims.clientID == record.client.clientID {
+            try await tokens.repository.revokeToken(jti: verified.claims.jti.value, expiresAt: verified.claims.exp.value)
+            await auditor.record("token.revoke", actor: "client:\(record.client.clientID)", target: "jti:\(verified.claims.jti.value)", context: context)
+        }
+        return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
+    }
+
+    /// RFC 7662. Client authentication is required, and a client sees only its own tokens as active.
+    @Sendable func introspect(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
+        let record = try await tokens.authenticate(parsed.credentials)
+        let headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
+        guard let token = parsed.parameters["token"] else { throw OAuthError(.invalidRequest, "token is required") }
+        guard let verified = try? await tokens.verify(token), verified.claims.clientID == record.client.clientID else {
+            return try JSONResponse.make(IntrospectionBody.inactive, headers: headers)
+        }
+        let c = verified.claims
+        return try JSONResponse.make(IntrospectionBody(
+            active: true, client_id: c.clientID, sub: c.sub.value, iss: c.iss.value, aud: c.aud.value,
+            exp: Int64(c.exp.value.timeIntervalSince1970), iat: Int64(c.iat.value.timeIntervalSince1970), jti: c.jti.value,
+            token_type: "Bearer", scope: ""
+        ), headers: headers)
+    }
+
+    /// Procore's `GET /oauth/token/info`.
+    @Sendable func tokenInfo(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required", headers: [.wwwAuthenticate: "Bearer realm=\"gatehouse\""])
+        }
+        let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let verified = try? await tokens.verify(token) else {
+            throw APIError(.unauthorized, code: "invalid_token", message: "The access token is invalid, expired or revoked",
+                           headers: [.wwwAuthenticate: "Bearer realm=\"gatehouse\", error=\"invalid_token\""])
+        }
+        let c = verified.claims
+        return try JSONResponse.make(TokenInfoBody(
+            resource_owner_id: verified.record.serviceAccount?.contactID, scopes: [],
+            expires_in_seconds: max(0, Int64(c.exp.value.timeIntervalSince(tokens.clock.now))),
+            application: .init(uid: c.clientID), created_at: Int64(c.iat.value.timeIntervalSince1970)
+        ), headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -48,7 +101,10 @@ struct OAuthController<Repository: ClientStore & AuditStore>: Sendable {
             token_endpoint: "\(issuer)/oauth/token",
             jwks_uri: "\(issuer)/.well-known/jwks.json",
             grant_types_supported: ["client_credentials"],
-            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+            token_endpoint_auth_signing_alg_values_supported: ["ES256", "RS256", "EdDSA"],
+            revocation_endpoint: "\(issuer)/oauth/revoke",
+            introspection_endpoint: "\(issuer)/oauth/introspect",
             response_types_supported: []
         ))
     }
@@ -70,5 +126,33 @@ struct MetadataBody: Encodable {
     let jwks_uri: String
     let grant_types_supported: [String]
     let token_endpoint_auth_methods_supported: [String]
+    let token_endpoint_auth_signing_alg_values_supported: [String]
+    let revocation_endpoint: String
+    let introspection_endpoint: String
     let response_types_supported: [String]
+}
+
+/// RFC 7662 §2.2. An inactive token says nothing else.
+struct IntrospectionBody: Encodable {
+    let active: Bool
+    var client_id: String? = nil
+    var sub: String? = nil
+    var iss: String? = nil
+    var aud: [String]? = nil
+    var exp: Int64? = nil
+    var iat: Int64? = nil
+    var jti: String? = nil
+    var token_type: String? = nil
+    var scope: String? = nil
+
+    static let inactive = IntrospectionBody(active: false)
+}
+
+struct TokenInfoBody: Encodable {
+    struct Application: Encodable { let uid: String }
+    let resource_owner_id: Int64?
+    let scopes: [String]
+    let expires_in_seconds: Int64
+    let application: Application
+    let created_at: Int64
 }

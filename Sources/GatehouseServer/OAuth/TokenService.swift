@@ -4,7 +4,7 @@ import GatehouseStore
 import Logging
 
 /// Issues and verifies access tokens. The one place that knows what makes a client or a token valid.
-struct TokenService<Repository: ClientStore & AuditStore>: Sendable {
+struct TokenService<Repository: ClientStore & AuditStore & CredentialStore>: Sendable {
     let repository: Repository
     let keys: KeyRing
     let hasher: SecretHasher
@@ -33,21 +33,8 @@ struct TokenService<Repository: ClientStore & AuditStore>: Sendable {
         if let scope = request.parameters["scope"], !scope.trimmingCharacters(in: .whitespaces).isEmpty {
             throw OAuthError(.invalidScope, "scopes are not used: access follows the account's directory permissions")
         }
-        guard let record = try await repository.clientRecord(clientID: credentials.clientID) else {
-            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
-        }
+        let record = try await authenticate(credentials)
         let now = clock.now
-        guard let secret = credentials.secret else {
-            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
-        }
-        // Check every active secret (at most two) without stopping early, so timing does not reveal which matched.
-        var matched = false
-        for stored in record.secrets where stored.isActive(at: now) {
-            matched = hasher.verify(secret, against: stored.hash) || matched
-        }
-        guard matched else {
-            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
-        }
         guard record.client.isEnabled else {
             throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
         }
@@ -66,9 +53,38 @@ struct TokenService<Repository: ClientStore & AuditStore>: Sendable {
         return Issued(accessToken: token, expiresIn: ttl, createdAt: issuedAt, record: record)
     }
 
+    /// Authenticates a client by secret or by `private_key_jwt`; used by the token, revocation and
+    /// introspection endpoints alike.
+    func authenticate(_ credentials: ClientCredentials) async throws -> ClientRecord {
+        let basic = credentials.method == .basic
+        let now = clock.now
+        if credentials.method == .privateKeyJWT, let assertion = credentials.assertion {
+            guard let clientID = credentials.clientID.isEmpty ? ClientAssertionVerifier.unverifiedIssuer(of: assertion) : credentials.clientID,
+                  let record = try await repository.clientRecord(clientID: clientID)
+            else { throw OAuthError(.invalidClient, "client authentication failed") }
+            let verifier = ClientAssertionVerifier(issuer: issuer, clock: clock)
+            let (jti, expiresAt) = try await verifier.verify(assertion, clientID: clientID, jwks: record.jwks)
+            let fresh = (try? await repository.useAssertion(jti: "\(clientID):\(jti)", expiresAt: expiresAt, at: now)) ?? false
+            guard fresh else { throw OAuthError(.invalidClient, "client assertion jti was already used") }
+            return record
+        }
+        guard let record = try await repository.clientRecord(clientID: credentials.clientID), let secret = credentials.secret else {
+            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
+        }
+        // Check every active secret (at most two) without stopping early, so timing does not reveal which matched.
+        var matched = false
+        for stored in record.secrets where stored.isActive(at: now) {
+            matched = hasher.verify(secret, against: stored.hash) || matched
+        }
+        guard matched else {
+            throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
+        }
+        return record
+    }
+
     /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`.
     enum Rejection: Error {
-        case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded
+        case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, revoked
     }
 
     struct Verified: Sendable {
@@ -97,6 +113,9 @@ struct TokenService<Repository: ClientStore & AuditStore>: Sendable {
         guard let record else { throw .unknownClient }
         guard record.client.isEnabled else { throw .disabled }
         guard record.client.generation == claims.gen else { throw .superseded }
+        let revoked: Bool
+        do { revoked = try await repository.isTokenRevoked(jti: claims.jti.value) } catch { throw .unknownClient }
+        guard !revoked else { throw .revoked }
         return Verified(claims: claims, record: record)
     }
 

@@ -6,7 +6,7 @@ import Hummingbird
 /// Authenticates every `/rest` call: a valid bearer token, then the company from `Procore-Company-Id`.
 ///
 /// Runs before any handler, so handlers only ever see a ``Principal`` that is live right now.
-struct BearerAuthenticator<Repository: ClientStore & AuditStore>: RouterMiddleware {
+struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenService<Repository>
 

@@ -89,7 +89,7 @@ extension SQLStore: ClientStore {
                     StoredSecret(id: try row.int("id"), hash: try row.string("hash"), createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"))
                 }
             let account = try await db.raw("\(unsafeRaw: Self.accountSelect) WHERE sa.client_pk = \(bind: client.id)").first().map(ServiceAccount.init(row:))
-            return ClientRecord(client: client, secrets: secrets, serviceAccount: account)
+            return ClientRecord(client: client, secrets: secrets, serviceAccount: account, jwks: try clientRow.optionalString("jwks"))
         }
     }
 }
