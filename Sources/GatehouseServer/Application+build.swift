@@ -72,6 +72,7 @@ func buildRouter<Repository: GatehouseRepository>(
 
     let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken))
     AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, keys: runtime.keys, configuration: configuration).addRoutes(to: admin)
+    AppsController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
     return router
 }
 

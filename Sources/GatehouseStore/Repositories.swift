@@ -156,7 +156,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
-    & CredentialStore
+    & CredentialStore & AppStore & InstallationStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -236,4 +236,37 @@ public protocol CredentialStore: Sendable {
     func isTokenRevoked(jti: String) async throws -> Bool
     /// Records a client assertion's `jti`; false when it was already used (a replay).
     func useAssertion(jti: String, expiresAt: Date, at now: Date) async throws -> Bool
+}
+
+public protocol AppStore: Sendable {
+    func createApp(name: String, clientID: String, secretHash: String, at now: Date) async throws -> App
+    func apps() async throws -> [App]
+    func app(id: Int64) async throws -> App?
+    /// The app behind a client, for resolving an app token's principal.
+    func app(clientPK: Int64) async throws -> App?
+    /// New sole secret and generation + 1: every outstanding token of the app stops working everywhere.
+    func resetAppSecret(appID: Int64, newHash: String, at now: Date) async throws
+    func createVersion(appID: Int64, version: String, versionKey: String, manifest: Manifest, at now: Date) async throws -> AppVersion
+    func versions(appID: Int64) async throws -> [AppVersion]
+    func version(id: Int64, appID: Int64) async throws -> AppVersion?
+    func version(key: String) async throws -> AppVersion?
+    func promoteVersion(id: Int64, appID: Int64) async throws
+}
+
+public protocol InstallationStore: Sendable {
+    /// Creates the DMSA contact in the company's directory with the manifest's company levels, in one
+    /// transaction. An app already installed (and active) in the company is a conflict.
+    func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date) async throws -> Installation
+    /// Applies a newer version's manifest to an existing installation: company levels replaced, and the
+    /// project levels of every permitted project replaced.
+    func upgrade(installationID: Int64, to version: AppVersion, at now: Date) async throws -> Installation
+    func installation(id: Int64, companyID: Int64) async throws -> Installation?
+    func activeInstallation(appID: Int64, companyID: Int64) async throws -> Installation?
+    func installations(companyID: Int64) async throws -> [Installation]
+    func installations(appID: Int64) async throws -> [Installation]
+    /// Makes the contact a member of exactly these projects, with the given project levels.
+    func setPermittedProjects(installationID: Int64, projectIDs: [Int64], levels: ToolLevels) async throws
+    func permittedProjects(installationID: Int64) async throws -> [Int64]
+    /// Deactivates the installation and its contact; memberships and levels are removed.
+    func uninstall(installationID: Int64, companyID: Int64, at now: Date) async throws
 }

@@ -4,7 +4,7 @@ import GatehouseStore
 import Logging
 
 /// Issues and verifies access tokens. The one place that knows what makes a client or a token valid.
-struct TokenService<Repository: ClientStore & AuditStore & CredentialStore>: Sendable {
+struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: Sendable {
     let repository: Repository
     let keys: KeyRing
     let hasher: SecretHasher

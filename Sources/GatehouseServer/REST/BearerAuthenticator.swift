@@ -6,7 +6,7 @@ import Hummingbird
 /// Authenticates every `/rest` call: a valid bearer token, then the company from `Procore-Company-Id`.
 ///
 /// Runs before any handler, so handlers only ever see a ``Principal`` that is live right now.
-struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStore>: RouterMiddleware {
+struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenService<Repository>
 
@@ -30,19 +30,26 @@ struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStor
         guard let companyID = Int64(rawCompany), companyID > 0 else {
             throw APIError.badRequest("Procore-Company-Id must be a company id", code: "invalid_company")
         }
-        guard let account = verified.record.serviceAccount else {
-            // Apps (DMSA) resolve their contact per company through installations.
-            throw APIError.forbidden("App is not connected to this company")
-        }
-        guard account.companyID == companyID else {
-            throw APIError.forbidden("Service account does not belong to this company")
-        }
         var context = context
-        context.principal = Principal(
-            kind: .traditional, clientID: account.client.clientID, contactID: account.contactID,
-            companyID: companyID, serviceAccountID: account.id
-        )
+        context.principal = try await principal(for: verified.record, companyID: companyID)
         return try await next(request, context)
+    }
+
+    /// A traditional account acts in its own company only. An app (DMSA) acts through the contact of its
+    /// active installation in the chosen company, and nowhere else.
+    private func principal(for record: ClientRecord, companyID: Int64) async throws -> Principal {
+        if let account = record.serviceAccount {
+            guard account.companyID == companyID else {
+                throw APIError.forbidden("Service account does not belong to this company")
+            }
+            return Principal(kind: .traditional, clientID: account.client.clientID, contactID: account.contactID, companyID: companyID, serviceAccountID: account.id)
+        }
+        guard let app = try await tokens.repository.app(clientPK: record.client.id),
+              let installation = try await tokens.repository.activeInstallation(appID: app.id, companyID: companyID)
+        else {
+            throw APIError(.forbidden, code: "app_not_connected", message: "App is not connected to this company")
+        }
+        return Principal(kind: .app, clientID: record.client.clientID, contactID: installation.contactID, companyID: companyID, appID: app.id)
     }
 }
 

@@ -21,7 +21,15 @@ struct CompaniesController<Repository: GatehouseRepository>: Sendable {
 
     @Sendable func companies(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (principal, _) = try await gate.authorize(context, .principal)
-        let companies = try await repository.company(id: principal.companyID).map { [$0] } ?? []
+        var companies: [Company] = []
+        if let appID = principal.appID {
+            // An app lists every company where it is installed and active.
+            for installation in try await repository.installations(appID: appID) where installation.isActive {
+                if let company = try await repository.company(id: installation.companyID) { companies.append(company) }
+            }
+        } else if let company = try await repository.company(id: principal.companyID) {
+            companies = [company]
+        }
         return try JSONResponse.make(companies.map(CompanyRESTBody.init))
     }
 

@@ -1,0 +1,253 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+extension SQLStore: AppStore {
+    public func createApp(name: String, clientID: String, secretHash: String, at now: Date) async throws -> App {
+        let t = now.unixSeconds
+        return try await database.transaction { db in
+            let clientPK = try await db.insertReturningID("""
+                INSERT INTO clients (client_id, kind, generation, is_enabled, created_at, updated_at)
+                VALUES (\(bind: clientID), \(bind: OAuthClient.Kind.app.rawValue), \(bind: Int64(1)), \(bind: true), \(bind: t), \(bind: t)) RETURNING id
+                """)
+            try await db.raw("INSERT INTO client_secrets (client_pk, hash, created_at) VALUES (\(bind: clientPK), \(bind: secretHash), \(bind: t))").run()
+            let id = try await db.insertReturningID("INSERT INTO apps (client_pk, name, created_at) VALUES (\(bind: clientPK), \(bind: name), \(bind: t)) RETURNING id")
+            return App(id: id, name: name, client: OAuthClient(id: clientPK, clientID: clientID, kind: .app, generation: 1, isEnabled: true), createdAt: Date(unixSeconds: t))
+        }
+    }
+
+    static let appSelect = """
+        SELECT a.id, a.name, a.created_at, c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
+        FROM apps a JOIN clients c ON c.id = a.client_pk
+        """
+
+    public func apps() async throws -> [App] {
+        try await database.withConnection { db in try await db.raw("\(unsafeRaw: Self.appSelect) ORDER BY a.id").all().map(App.init(row:)) }
+    }
+
+    public func app(id: Int64) async throws -> App? {
+        try await database.withConnection { db in try await db.raw("\(unsafeRaw: Self.appSelect) WHERE a.id = \(bind: id)").first().map(App.init(row:)) }
+    }
+
+    public func app(clientPK: Int64) async throws -> App? {
+        try await database.withConnection { db in try await db.raw("\(unsafeRaw: Self.appSelect) WHERE a.client_pk = \(bind: clientPK)").first().map(App.init(row:)) }
+    }
+
+    public func resetAppSecret(appID: Int64, newHash: String, at now: Date) async throws {
+        let t = now.unixSeconds
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT client_pk FROM apps WHERE id = \(bind: appID)").first() else { throw StoreError.notFound("app") }
+            let clientPK = try row.int("client_pk")
+            try await db.raw("DELETE FROM client_secrets WHERE client_pk = \(bind: clientPK)").run()
+            try await db.raw("INSERT INTO client_secrets (client_pk, hash, created_at) VALUES (\(bind: clientPK), \(bind: newHash), \(bind: t))").run()
+            try await db.raw("UPDATE clients SET generation = generation + 1, updated_at = \(bind: t) WHERE id = \(bind: clientPK)").run()
+        }
+    }
+
+    public func createVersion(appID: Int64, version: String, versionKey: String, manifest: Manifest, at now: Date) async throws -> AppVersion {
+        let t = now.unixSeconds
+        let id = try await database.transaction { db in
+            guard try await db.raw("SELECT id FROM apps WHERE id = \(bind: appID)").first() != nil else { throw StoreError.notFound("app") }
+            if try await db.raw("SELECT id FROM app_versions WHERE app_id = \(bind: appID) AND version = \(bind: version)").first() != nil {
+                throw StoreError(.conflict, "version \(version) already exists for this app", fields: ["version": "already exists"])
+            }
+            return try await db.insertReturningID("""
+                INSERT INTO app_versions (app_id, version, version_key, manifest, status, is_dmsa, created_at)
+                VALUES (\(bind: appID), \(bind: version), \(bind: versionKey), \(bind: manifest.json), \(bind: AppVersion.Status.readyForTesting.rawValue),
+                    \(bind: manifest.isServiceAccount), \(bind: t)) RETURNING id
+                """)
+        }
+        return AppVersion(id: id, appID: appID, version: version, versionKey: versionKey, manifest: manifest, status: .readyForTesting, createdAt: Date(unixSeconds: t))
+    }
+
+    public func versions(appID: Int64) async throws -> [AppVersion] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM app_versions WHERE app_id = \(bind: appID) ORDER BY id").all().map(AppVersion.init(row:))
+        }
+    }
+
+    public func version(id: Int64, appID: Int64) async throws -> AppVersion? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM app_versions WHERE id = \(bind: id) AND app_id = \(bind: appID)").first().map(AppVersion.init(row:))
+        }
+    }
+
+    public func version(key: String) async throws -> AppVersion? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM app_versions WHERE version_key = \(bind: key)").first().map(AppVersion.init(row:))
+        }
+    }
+
+    public func promoteVersion(id: Int64, appID: Int64) async throws {
+        try await database.withConnection { db in
+            try await db.raw("UPDATE app_versions SET status = \(bind: AppVersion.Status.promoted.rawValue) WHERE id = \(bind: id) AND app_id = \(bind: appID)").run()
+        }
+    }
+}
+
+extension App {
+    init(row: any SQLRow) throws {
+        self.init(id: try row.int("id"), name: try row.string("name"), client: try OAuthClient(row: row, idColumn: "client_pk"), createdAt: try row.date("created_at"))
+    }
+}
+
+extension AppVersion {
+    init(row: any SQLRow) throws {
+        guard let manifest = Manifest.stored(try row.string("manifest")) else { throw StoreError(.invalid, "stored manifest does not parse") }
+        self.init(
+            id: try row.int("id"), appID: try row.int("app_id"), version: try row.string("version"), versionKey: try row.string("version_key"),
+            manifest: manifest, status: Status(rawValue: try row.string("status")) ?? .readyForTesting, createdAt: try row.date("created_at")
+        )
+    }
+}
+
+extension SQLStore: InstallationStore {
+    public func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date) async throws -> Installation {
+        let t = now.unixSeconds
+        return try await database.transaction { db in
+            guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: companyID)").first() != nil else { throw StoreError.notFound("company") }
+            if try await db.raw("SELECT id FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() != nil {
+                throw StoreError(.conflict, "this app is already installed in this company; upgrade the installation instead", fields: ["version_key": "app already installed"])
+            }
+            let contact = try await db.insertReturningID("""
+                INSERT INTO people (kind, first_name, last_name, email, is_active, home_company_id, created_at, updated_at)
+                VALUES (\(bind: Person.Kind.serviceAccountContact.rawValue), \(bind: contactName), \(bind: "(DMSA)"), \(bind: contactEmail.lowercased()),
+                    \(bind: true), \(bind: companyID), \(bind: t), \(bind: t)) RETURNING id
+                """)
+            try await db.raw("""
+                INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
+                VALUES (\(bind: companyID), \(bind: contact), \(bind: false), \(bind: true), \(bind: t))
+                """).run()
+            try await Self.writeCompanyLevels(version.manifest.companyLevels, companyID: companyID, personID: contact, on: db)
+            let id = try await db.insertReturningID("""
+                INSERT INTO installations (app_id, company_id, app_version_id, contact_id, is_active, created_at)
+                VALUES (\(bind: version.appID), \(bind: companyID), \(bind: version.id), \(bind: contact), \(bind: true), \(bind: t)) RETURNING id
+                """)
+            return Installation(id: id, appID: version.appID, companyID: companyID, versionID: version.id, contactID: contact, isActive: true, createdAt: Date(unixSeconds: t))
+        }
+    }
+
+    static func writeCompanyLevels(_ levels: ToolLevels, companyID: Int64, personID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM company_permissions WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").run()
+        for (tool, level) in levels.levels.sorted(by: { $0.key < $1.key }) where level != .none {
+            try await db.raw("INSERT INTO company_permissions (company_id, person_id, tool, level) VALUES (\(bind: companyID), \(bind: personID), \(bind: tool), \(bind: level.rawValue))").run()
+        }
+    }
+
+    static func writeMembershipLevels(_ levels: ToolLevels, projectID: Int64, personID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").run()
+        for (tool, level) in levels.levels.sorted(by: { $0.key < $1.key }) where level != .none {
+            try await db.raw("INSERT INTO membership_levels (project_id, person_id, tool, level) VALUES (\(bind: projectID), \(bind: personID), \(bind: tool), \(bind: level.rawValue))").run()
+        }
+    }
+
+    public func upgrade(installationID: Int64, to version: AppVersion, at now: Date) async throws -> Installation {
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT * FROM installations WHERE id = \(bind: installationID) AND is_active = \(bind: true)").first() else {
+                throw StoreError.notFound("installation")
+            }
+            var installation = try Installation(row: row)
+            try await db.raw("UPDATE installations SET app_version_id = \(bind: version.id) WHERE id = \(bind: installationID)").run()
+            try await Self.writeCompanyLevels(version.manifest.companyLevels, companyID: installation.companyID, personID: installation.contactID, on: db)
+            let projects = try await db.raw("""
+                SELECT m.project_id FROM project_memberships m JOIN projects p ON p.id = m.project_id
+                WHERE m.person_id = \(bind: installation.contactID) AND p.company_id = \(bind: installation.companyID)
+                """).all().map { try $0.int("project_id") }
+            for project in projects {
+                try await Self.writeMembershipLevels(version.manifest.projectLevels, projectID: project, personID: installation.contactID, on: db)
+            }
+            installation.versionID = version.id
+            return installation
+        }
+    }
+
+    public func installation(id: Int64, companyID: Int64) async throws -> Installation? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM installations WHERE id = \(bind: id) AND company_id = \(bind: companyID)").first().map(Installation.init(row:))
+        }
+    }
+
+    public func activeInstallation(appID: Int64, companyID: Int64) async throws -> Installation? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM installations WHERE app_id = \(bind: appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first().map(Installation.init(row:))
+        }
+    }
+
+    public func installations(companyID: Int64) async throws -> [Installation] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM installations WHERE company_id = \(bind: companyID) ORDER BY id").all().map(Installation.init(row:))
+        }
+    }
+
+    public func installations(appID: Int64) async throws -> [Installation] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM installations WHERE app_id = \(bind: appID) ORDER BY id").all().map(Installation.init(row:))
+        }
+    }
+
+    public func setPermittedProjects(installationID: Int64, projectIDs: [Int64], levels: ToolLevels) async throws {
+        let wanted = Set(projectIDs)
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT * FROM installations WHERE id = \(bind: installationID) AND is_active = \(bind: true)").first() else {
+                throw StoreError.notFound("installation")
+            }
+            let installation = try Installation(row: row)
+            var foreign: [String: String] = [:]
+            for project in wanted.sorted() {
+                let owner = try await db.raw("SELECT company_id FROM projects WHERE id = \(bind: project)").first()
+                if try owner?.int("company_id") != installation.companyID { foreign["project_ids"] = "project \(project) is not a project of this company" }
+            }
+            guard foreign.isEmpty else { throw StoreError(.invalid, "permitted projects must belong to the installing company", fields: foreign) }
+            let current = Set(try await db.raw("""
+                SELECT m.project_id FROM project_memberships m JOIN projects p ON p.id = m.project_id
+                WHERE m.person_id = \(bind: installation.contactID) AND p.company_id = \(bind: installation.companyID)
+                """).all().map { try $0.int("project_id") })
+            for project in current.subtracting(wanted) {
+                try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").run()
+                try await db.raw("DELETE FROM project_memberships WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").run()
+            }
+            for project in wanted.subtracting(current).sorted() {
+                try await db.raw("""
+                    INSERT INTO project_memberships (project_id, person_id, permission_template_id, created_at)
+                    VALUES (\(bind: project), \(bind: installation.contactID), \(bind: Int64?.none), \(bind: Date().unixSeconds))
+                    """).run()
+            }
+            for project in wanted {
+                try await Self.writeMembershipLevels(levels, projectID: project, personID: installation.contactID, on: db)
+            }
+        }
+    }
+
+    public func permittedProjects(installationID: Int64) async throws -> [Int64] {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT m.project_id FROM installations i
+                JOIN project_memberships m ON m.person_id = i.contact_id
+                JOIN projects p ON p.id = m.project_id AND p.company_id = i.company_id
+                WHERE i.id = \(bind: installationID) ORDER BY m.project_id
+                """).all().map { try $0.int("project_id") }
+        }
+    }
+
+    public func uninstall(installationID: Int64, companyID: Int64, at now: Date) async throws {
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT * FROM installations WHERE id = \(bind: installationID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() else {
+                throw StoreError.notFound("installation")
+            }
+            let installation = try Installation(row: row)
+            try await Self.stripAccess(contact: installation.contactID, companyID: companyID, on: db)
+            try await db.raw("UPDATE installations SET is_active = \(bind: false), uninstalled_at = \(bind: now.unixSeconds) WHERE id = \(bind: installationID)").run()
+            try await db.raw("UPDATE directory_entries SET is_active = \(bind: false) WHERE company_id = \(bind: companyID) AND person_id = \(bind: installation.contactID)").run()
+            try await db.raw("UPDATE people SET is_active = \(bind: false), updated_at = \(bind: now.unixSeconds) WHERE id = \(bind: installation.contactID)").run()
+        }
+    }
+}
+
+extension Installation {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.int("id"), appID: try row.int("app_id"), companyID: try row.int("company_id"), versionID: try row.int("app_version_id"),
+            contactID: try row.int("contact_id"), isActive: try row.bool("is_active"), createdAt: try row.date("created_at")
+        )
+    }
+}
