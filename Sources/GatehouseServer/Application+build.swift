@@ -54,7 +54,7 @@ func buildRouter<Repository: GatehouseRepository>(
     let auditor = Auditor(store: store, clock: configuration.clock)
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
-        ttl: configuration.tokenTTL, clock: configuration.clock
+        ttl: configuration.tokenTTL, clock: configuration.clock, policy: configuration.sunsetPolicy
     )
     HealthController(store: runtime.store).addRoutes(to: router)
     OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer).addRoutes(to: router)
@@ -63,6 +63,8 @@ func buildRouter<Repository: GatehouseRepository>(
         repository: store, auditor: auditor, configuration: configuration,
         dummyHash: Bcrypt.hash(RandomToken.base64URL(byteCount: 16), cost: configuration.bcryptCost)
     ).addRoutes(to: router)
+
+    DocsController(configuration: configuration).addRoutes(to: router)
 
     let rest = router.group("rest").add(middleware: BearerAuthenticator(tokens: tokens))
     MeController(repository: store).addRoutes(to: rest)
@@ -73,6 +75,7 @@ func buildRouter<Repository: GatehouseRepository>(
     let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken))
     AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, keys: runtime.keys, configuration: configuration).addRoutes(to: admin)
     AppsController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
+    SunsetController(repository: store, auditor: auditor, configuration: configuration).addRoutes(to: admin)
     return router
 }
 

@@ -156,7 +156,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
-    & CredentialStore & AppStore & InstallationStore
+    & CredentialStore & AppStore & InstallationStore & MigrationStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -269,4 +269,13 @@ public protocol InstallationStore: Sendable {
     func permittedProjects(installationID: Int64) async throws -> [Int64]
     /// Deactivates the installation and its contact; memberships and levels are removed.
     func uninstall(installationID: Int64, companyID: Int64, at now: Date) async throws
+}
+
+public protocol MigrationStore: Sendable {
+    /// Moves a traditional marketplace account to its app's DMSA version in one transaction: installs the
+    /// version (or reuses the app's active installation), makes the account's projects permitted projects,
+    /// and disables the traditional account.
+    func migrate(accountID: Int64, companyID: Int64, to version: AppVersion, contactEmail: String, contactName: String, at now: Date) async throws -> Installation
+    /// Project ids the contact is a member of in its company.
+    func projectIDs(companyID: Int64, personID: Int64) async throws -> [Int64]
 }

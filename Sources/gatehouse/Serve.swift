@@ -36,6 +36,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Access token lifetime in seconds.")
     var tokenTTL: Int = 5400
 
+    @Option(help: "When traditional service accounts become deprecated (ISO 8601 date or time; env GATEHOUSE_TRADITIONAL_DEPRECATED_AT). Default 2021-12-09.")
+    var traditionalDeprecatedAt: String?
+
+    @Option(help: "When creating traditional accounts is blocked (env GATEHOUSE_TRADITIONAL_CREATION_BLOCKED_AT). Default 2024-10-01.")
+    var traditionalCreationBlockedAt: String?
+
+    @Option(help: "When traditional accounts stop working; a bare date means the end of that day UTC (env GATEHOUSE_TRADITIONAL_SUNSET_AT). Default 2024-12-31.")
+    var traditionalSunsetAt: String?
+
     @Flag(help: "Seed a demo company, projects, an admin user and a service account, and print a curl line.")
     var demo = false
 
@@ -48,6 +57,7 @@ struct Serve: AsyncParsableCommand {
         guard tokenTTL > 0, tokenTTL <= 86_400 else { throw ValidationError("--token-ttl must be between 1 and 86400 seconds") }
         configuration.tokenTTL = tokenTTL
         configuration.adminToken = ProcessInfo.processInfo.environment["GATEHOUSE_ADMIN_TOKEN"]
+        configuration.sunsetPolicy = try sunsetPolicy()
 
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -62,6 +72,33 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((seeded.summary(configuration: configuration) + "\n").utf8))
         }
         try await app.runService()
+    }
+}
+
+extension Serve {
+    /// Flags win over environment variables, which win over Procore's dates. Out-of-order dates stop start-up.
+    func sunsetPolicy() throws -> SunsetPolicy {
+        let env = ProcessInfo.processInfo.environment
+        func date(_ flag: String?, _ variable: String, _ name: String, endOfDay: Bool, default value: Date) throws -> Date {
+            guard let text = flag ?? env[variable] else { return value }
+            guard let date = SunsetPolicy.parseDate(text, endOfDay: endOfDay) else {
+                throw ArgumentParser.ValidationError("\(name) must be an ISO 8601 date (2024-12-31) or time (2024-12-31T18:00:00Z), got '\(text)'")
+            }
+            return date
+        }
+        let defaults = SunsetPolicy.procore
+        if demo, traditionalDeprecatedAt == nil, traditionalCreationBlockedAt == nil, traditionalSunsetAt == nil {
+            return DemoSeed.policy(now: Date())
+        }
+        do {
+            return try SunsetPolicy(
+                deprecatedAt: try date(traditionalDeprecatedAt, "GATEHOUSE_TRADITIONAL_DEPRECATED_AT", "--traditional-deprecated-at", endOfDay: false, default: defaults.deprecatedAt),
+                creationBlockedAt: try date(traditionalCreationBlockedAt, "GATEHOUSE_TRADITIONAL_CREATION_BLOCKED_AT", "--traditional-creation-blocked-at", endOfDay: false, default: defaults.creationBlockedAt),
+                sunsetAt: try date(traditionalSunsetAt, "GATEHOUSE_TRADITIONAL_SUNSET_AT", "--traditional-sunset-at", endOfDay: true, default: defaults.sunsetAt)
+            )
+        } catch let error as GatehouseCore.ValidationError {
+            throw ArgumentParser.ValidationError(error.message)
+        }
     }
 }
 

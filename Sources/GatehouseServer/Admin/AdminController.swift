@@ -174,6 +174,18 @@ struct AdminController<Repository: GatehouseRepository>: Sendable {
         if appType == nil { fields["app_type"] = "must be custom or marketplace" }
         if appType == .marketplace, input.app_id == nil { fields["app_id"] = "is required for a marketplace account" }
         guard fields.isEmpty, let name, let appType else { throw APIError.unprocessable("invalid service account", fields: fields) }
+        let policy = configuration.sunsetPolicy
+        let phase = policy.phase(at: configuration.clock.now)
+        if phase == .creationBlocked || phase == .sunset {
+            await auditor.record("service_account.create", actor: actor(context), target: "company:\(company.id)", outcome: "refused", detail: "creation blocked (\(phase.rawValue))", context: context)
+            throw APIError.unprocessable(
+                "Creating traditional service accounts is blocked since \(ISO8601DateFormatter().string(from: policy.creationBlockedAt)). Create a developer managed service account (DMSA) app and install it instead; existing accounts can be moved with the migrate action.",
+                fields: ["app_type": "traditional service accounts can no longer be created; use a DMSA app"]
+            )
+        }
+        if appType == .marketplace, let appID = input.app_id, try await repository.app(id: appID) == nil {
+            throw APIError.unprocessable("unknown app", fields: ["app_id": "no app with this id"])
+        }
 
         let secret = ClientSecret.generate()
         let email = CredentialFactory.contactEmail(prefix: name, domain: configuration.contactDomain)

@@ -77,9 +77,13 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             clientID = parsed.credentials.clientID
             let issued = try await tokens.issue(parsed)
             await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID, context: context)
+            var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
+            if issued.record.serviceAccount != nil, Deprecation.applies(policy: tokens.policy, at: issued.createdAt) {
+                headers.append(contentsOf: Deprecation.headers(policy: tokens.policy, issuer: issuer))
+            }
             return try JSONResponse.make(
                 TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: Int64(issued.createdAt.timeIntervalSince1970)),
-                headers: [.cacheControl: "no-store", .pragma: "no-cache"]
+                headers: headers
             )
         } catch let error as OAuthError {
             await auditor.record(

@@ -11,6 +11,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     let issuer: String
     let ttl: Int
     let clock: any GatehouseCore.Clock
+    let policy: SunsetPolicy
 
     struct Issued: Sendable {
         let accessToken: String
@@ -37,6 +38,11 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         let now = clock.now
         guard record.client.isEnabled else {
             throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
+        }
+        if record.serviceAccount != nil, policy.phase(at: now) == .sunset {
+            var error = OAuthError(.unauthorizedClient, "Traditional service accounts were sunset on \(Deprecation.httpDate(policy.sunsetAt)); migrate to a developer managed service account (DMSA)")
+            error.extraHeaders = Deprecation.headers(policy: policy, issuer: issuer)
+            throw error
         }
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(
@@ -84,7 +90,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
 
     /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`.
     enum Rejection: Error {
-        case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, revoked
+        case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, revoked, sunset
     }
 
     struct Verified: Sendable {
@@ -113,6 +119,8 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         guard let record else { throw .unknownClient }
         guard record.client.isEnabled else { throw .disabled }
         guard record.client.generation == claims.gen else { throw .superseded }
+        // Tokens of traditional accounts stop at the sunset instant, whatever their own expiry says.
+        if record.serviceAccount != nil, policy.phase(at: clock.now) == .sunset { throw .sunset }
         let revoked: Bool
         do { revoked = try await repository.isTokenRevoked(jti: claims.jti.value) } catch { throw .unknownClient }
         guard !revoked else { throw .revoked }

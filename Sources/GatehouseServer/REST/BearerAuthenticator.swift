@@ -30,9 +30,26 @@ struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStor
         guard let companyID = Int64(rawCompany), companyID > 0 else {
             throw APIError.badRequest("Procore-Company-Id must be a company id", code: "invalid_company")
         }
+        let principal = try await principal(for: verified.record, companyID: companyID)
         var context = context
-        context.principal = try await principal(for: verified.record, companyID: companyID)
-        return try await next(request, context)
+        context.principal = principal
+        guard principal.kind == .traditional, Deprecation.applies(policy: tokens.policy, at: tokens.clock.now) else {
+            return try await next(request, context)
+        }
+        // Every answer to a traditional account's call carries the deprecation headers, errors included.
+        let headers = Deprecation.headers(policy: tokens.policy, issuer: tokens.issuer)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        } catch let error as StoreError {
+            response = try APIError(error).response(from: request, context: context)
+        } catch let error as ValidationError {
+            response = try APIError(error).response(from: request, context: context)
+        }
+        response.headers.append(contentsOf: headers)
+        return response
     }
 
     /// A traditional account acts in its own company only. An app (DMSA) acts through the contact of its

@@ -35,9 +35,24 @@ enum Templates {
     <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit">Sign out</button></form>
     """
 
+    static let migration = """
+    <h1>Migrating from traditional service accounts</h1>
+    <p>Traditional service accounts (credentials held by the company) are deprecated since {{deprecated}}.
+    Creating new ones is blocked from {{blocked}}, and they stop working at {{sunset}}. Current phase: <strong id="phase">{{phase}}</strong>.</p>
+    <h2>What to do</h2>
+    <ol>
+      <li>Developers publish an app version whose manifest sets <code>components.data_connector.service_account</code> to true
+          and lists the company- and project-level permissions it needs.</li>
+      <li>Company admins open the migration report (<code>GET /admin/v1/companies/{id}/migration</code>) and run
+          <code>POST /admin/v1/companies/{id}/service_accounts/{account}/migrate</code> for each marketplace account. It installs
+          the DMSA version, keeps the account's projects as permitted projects and disables the old account.</li>
+      <li>The integration switches to the app's client credentials and sends <code>Procore-Company-Id</code> on every call.</li>
+    </ol>
+    """
+
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("home", home)] {
+        for (name, text) in [("layout", layout), ("login", login), ("home", home), ("migration", migration)] {
             library.register(try! MustacheTemplate(string: text), named: name)
         }
         return library

@@ -103,8 +103,14 @@ extension AppVersion {
 
 extension SQLStore: InstallationStore {
     public func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date) async throws -> Installation {
+        try await database.transaction { db in
+            try await Self.install(version: version, companyID: companyID, contactEmail: contactEmail, contactName: contactName, at: now, on: db)
+        }
+    }
+
+    static func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date, on db: any SQLDatabase) async throws -> Installation {
         let t = now.unixSeconds
-        return try await database.transaction { db in
+        do {
             guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: companyID)").first() != nil else { throw StoreError.notFound("company") }
             if try await db.raw("SELECT id FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() != nil {
                 throw StoreError(.conflict, "this app is already installed in this company; upgrade the installation instead", fields: ["version_key": "app already installed"])
@@ -124,6 +130,19 @@ extension SQLStore: InstallationStore {
                 VALUES (\(bind: version.appID), \(bind: companyID), \(bind: version.id), \(bind: contact), \(bind: true), \(bind: t)) RETURNING id
                 """)
             return Installation(id: id, appID: version.appID, companyID: companyID, versionID: version.id, contactID: contact, isActive: true, createdAt: Date(unixSeconds: t))
+        }
+    }
+
+    /// Adds memberships (with the given levels) without removing existing ones.
+    static func permit(projects: [Int64], installation: Installation, levels: ToolLevels, on db: any SQLDatabase) async throws {
+        for project in Set(projects).sorted() {
+            if try await db.raw("SELECT person_id FROM project_memberships WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").first() == nil {
+                try await db.raw("""
+                    INSERT INTO project_memberships (project_id, person_id, permission_template_id, created_at)
+                    VALUES (\(bind: project), \(bind: installation.contactID), \(bind: Int64?.none), \(bind: Date().unixSeconds))
+                    """).run()
+            }
+            try await writeMembershipLevels(levels, projectID: project, personID: installation.contactID, on: db)
         }
     }
 
