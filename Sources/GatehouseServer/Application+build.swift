@@ -66,7 +66,8 @@ func buildRouter<Repository: GatehouseRepository>(
 
     DocsController(configuration: configuration).addRoutes(to: router)
 
-    let rest = router.group("rest").add(middleware: BearerAuthenticator(tokens: tokens))
+    let rateLimiter = RateLimiter(policy: configuration.rateLimits, shared: runtime.store.database.kind == .postgres ? store : nil)
+    let rest = router.group("rest").add(middleware: BearerAuthenticator(tokens: tokens, rateLimiter: rateLimiter))
     MeController(repository: store).addRoutes(to: rest)
     CompaniesController(repository: store).addRoutes(to: rest)
     ProjectsController(repository: store, auditor: auditor).addRoutes(to: rest)

@@ -21,6 +21,8 @@ public struct GatehouseConfiguration: Sendable {
     /// Domain of generated contact emails: `svc-…@serviceaccounts.<domain>`.
     public var contactDomain: String = "gatehouse.local"
     public var sunsetPolicy: SunsetPolicy = .procore
+    /// REST rate limits per client and company.
+    public var rateLimits = RateLimitPolicy()
     /// bcrypt cost for human passwords; tests lower it.
     public var bcryptCost: UInt8 = 12
     public var clock: any GatehouseCore.Clock = SystemClock()

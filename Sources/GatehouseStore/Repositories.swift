@@ -156,7 +156,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
-    & CredentialStore & AppStore & InstallationStore & MigrationStore
+    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -278,4 +278,10 @@ public protocol MigrationStore: Sendable {
     func migrate(accountID: Int64, companyID: Int64, to version: AppVersion, contactEmail: String, contactName: String, at now: Date) async throws -> Installation
     /// Project ids the contact is a member of in its company.
     func projectIDs(companyID: Int64, personID: Int64) async throws -> [Int64]
+}
+
+/// Counts requests per bucket and fixed window.
+public protocol RateCounterStore: Sendable {
+    /// Adds one to each (bucket, window) pair and returns the new counts, in order.
+    func increment(_ windows: [(bucket: String, windowStart: Int64)], pruneBefore: Int64?) async throws -> [Int]
 }

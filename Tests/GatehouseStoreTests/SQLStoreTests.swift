@@ -83,3 +83,27 @@ struct SQLStoreTests {
         }
     }
 }
+
+@Suite("Rate counters")
+struct RateCounterTests {
+    /// Two "nodes" (two pools) counting the same bucket concurrently never lose an increment.
+    @Test(arguments: StoreKind.enabled)
+    func concurrentIncrementsFromTwoNodesAreExact(_ kind: StoreKind) async throws {
+        try await TestStore.with(kind) { open in
+            let a = SQLStore(database: try open()), b = SQLStore(database: try open())
+            try await a.migrate(logger: TestStore.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for store in [a, b] {
+                    group.addTask {
+                        for _ in 0..<25 { _ = try await store.increment([(bucket: "k", windowStart: 100)], pruneBefore: nil) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let final = try await a.increment([(bucket: "k", windowStart: 100), (bucket: "k", windowStart: 200)], pruneBefore: nil)
+            #expect(final == [51, 1])
+            _ = try await a.increment([(bucket: "k", windowStart: 300)], pruneBefore: 250)
+            #expect(try await a.increment([(bucket: "k", windowStart: 100)], pruneBefore: nil) == [1], "old windows were pruned")
+        }
+    }
+}

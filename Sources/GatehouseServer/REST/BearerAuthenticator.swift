@@ -9,6 +9,7 @@ import Hummingbird
 struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenService<Repository>
+    let rateLimiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
@@ -33,11 +34,19 @@ struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStor
         let principal = try await principal(for: verified.record, companyID: companyID)
         var context = context
         context.principal = principal
-        guard principal.kind == .traditional, Deprecation.applies(policy: tokens.policy, at: tokens.clock.now) else {
-            return try await next(request, context)
-        }
+
+        let limit = try await rateLimiter.hit(clientID: principal.clientID, companyID: companyID, now: tokens.clock.now)
+        var headers: HTTPFields = [
+            .rateLimitLimit: "\(limit.limit)", .rateLimitRemaining: "\(limit.remaining)", .rateLimitReset: "\(limit.reset)",
+        ]
         // Every answer to a traditional account's call carries the deprecation headers, errors included.
-        let headers = Deprecation.headers(policy: tokens.policy, issuer: tokens.issuer)
+        if principal.kind == .traditional, Deprecation.applies(policy: tokens.policy, at: tokens.clock.now) {
+            headers.append(contentsOf: Deprecation.headers(policy: tokens.policy, issuer: tokens.issuer))
+        }
+        guard limit.allowed else {
+            headers[.retryAfterHeader] = "\(limit.retryAfter)"
+            throw APIError(.tooManyRequests, code: "rate_limited", message: "Rate limit exceeded; retry after \(limit.retryAfter) s", headers: headers)
+        }
         var response: Response
         do {
             response = try await next(request, context)

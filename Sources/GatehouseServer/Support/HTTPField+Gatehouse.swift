@@ -14,3 +14,7 @@ extension HTTPField.Name {
     static let rateLimitRemaining = HTTPField.Name("X-Rate-Limit-Remaining")!
     static let rateLimitReset = HTTPField.Name("X-Rate-Limit-Reset")!
 }
+
+extension HTTPField.Name {
+    static let retryAfterHeader = HTTPField.Name("Retry-After")!
+}
