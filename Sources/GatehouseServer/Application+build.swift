@@ -27,7 +27,7 @@ public func buildApplication(
             environment: configuration.masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"],
             dataDirectory: configuration.dataDirectory
         )
-        keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL))
+        keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
         try await keys.load()
     } catch {
         await database.shutdown()
@@ -41,6 +41,10 @@ public func buildApplication(
         logger: logger
     )
     app.addServices(DatabaseService(database: database))
+    if database.kind == .postgres {
+        // A service that returns ends the whole group, so only PostgreSQL (which has something to listen to) gets one.
+        app.addServices(ChangeListenerService(database: database, logger: logger))
+    }
     return (app, runtime)
 }
 
@@ -78,6 +82,18 @@ func buildRouter<Repository: GatehouseRepository>(
     AppsController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
     SunsetController(repository: store, auditor: auditor, configuration: configuration).addRoutes(to: admin)
     return router
+}
+
+/// On PostgreSQL, listens for other nodes' changes so this node's caches drop stale entries at once.
+struct ChangeListenerService: Service {
+    let database: Database
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await database.listenForChanges(logger: logger)
+        }
+    }
 }
 
 /// Closes the database pool when the service group shuts down.

@@ -14,11 +14,19 @@ public actor KeyRing {
     private let clock: any GatehouseCore.Clock
     /// The longest token lifetime: a superseded key stays published this long after its successor activates.
     private let retention: TimeInterval
+    /// Moves when any node changes stored data (a key rotation included); a moved feed means re-read.
+    private let changes: ChangeFeed?
+    private var loadedEpoch: UInt64 = 0
     private var keys: [StoredSigningKey] = []
     private var collection = JWTKeyCollection()
+    /// When the keys were last read from the store. Other nodes may rotate; re-reading every 30 s keeps every
+    /// node's JWKS and signer current well within the default 300 s activation delay.
+    private var loadedAt = ContinuousClock.now
+    private static let refreshInterval: Duration = .seconds(30)
 
-    public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock, retention: TimeInterval) {
+    public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock, retention: TimeInterval, changes: ChangeFeed? = nil) {
         self.store = store
+        self.changes = changes
         self.retention = retention
         self.masterKey = masterKey
         self.clock = clock
@@ -53,6 +61,7 @@ public actor KeyRing {
     }
 
     private func install(_ stored: [StoredSigningKey]) async throws {
+        let epoch = changes?.current ?? 0
         let fresh = JWTKeyCollection()
         for key in stored {
             let raw = try masterKey.open(key.sealedPrivateKey)
@@ -61,6 +70,15 @@ public actor KeyRing {
         }
         self.keys = stored
         self.collection = fresh
+        self.loadedAt = ContinuousClock.now
+        self.loadedEpoch = epoch
+    }
+
+    /// Re-reads the keys if the last read is older than `interval`; a failed read keeps the current set.
+    private func refresh(olderThan interval: Duration) async {
+        let changed = changes.map { $0.current != loadedEpoch } ?? false
+        guard changed || ContinuousClock.now - loadedAt > interval, let stored = try? await store.signingKeys() else { return }
+        try? await install(stored)
     }
 
     /// The newest key that is already active.
@@ -73,6 +91,7 @@ public actor KeyRing {
     }
 
     func sign(_ claims: AccessTokenClaims) async throws -> String {
+        await refresh(olderThan: Self.refreshInterval)
         let kid = try signingKID()
         var header = JWTHeader()
         header.typ = "at+jwt"
@@ -80,7 +99,15 @@ public actor KeyRing {
     }
 
     func verify(_ token: String) async throws -> AccessTokenClaims {
-        try await collection.verify(token, as: AccessTokenClaims.self)
+        do {
+            return try await collection.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            // A token signed by a key another node just created: re-read (at most once a second) and retry.
+            let before = loadedAt
+            await refresh(olderThan: .seconds(1))
+            guard loadedAt != before else { throw error }
+            return try await collection.verify(token, as: AccessTokenClaims.self)
+        }
     }
 
     /// Keys a verifier may still meet: not yet active (published ahead), the signing key, and superseded keys
@@ -96,8 +123,9 @@ public actor KeyRing {
     }
 
     /// The public JWKS: x and y only, never `d`.
-    func jwks() -> [[String: String]] {
-        publishedKeys().map { ["kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": $0.kid, "x": $0.publicX, "y": $0.publicY] }
+    func jwks() async -> [[String: String]] {
+        await refresh(olderThan: Self.refreshInterval)
+        return publishedKeys().map { ["kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": $0.kid, "x": $0.publicX, "y": $0.publicY] }
     }
 }
 

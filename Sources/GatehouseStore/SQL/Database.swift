@@ -27,6 +27,8 @@ public final class Database: Sendable {
     private let pool: Pool
     private let logger: Logger
     private let isShutDown = Mutex(false)
+    /// Moves on every committed write through ``transaction(_:)`` or ``write(_:)``; caches key off it.
+    public let changes = ChangeFeed()
 
     private enum Pool: Sendable {
         /// One connection: SQLite serialises writers anyway, and one connection makes transactions
@@ -93,13 +95,17 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction; any thrown error rolls back every change it made.
+    /// Runs `body` in one transaction; any thrown error rolls back every change it made. A commit moves
+    /// ``changes`` here and, on PostgreSQL, notifies the other nodes (a NOTIFY inside a transaction is
+    /// delivered only if it commits).
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await withConnection { db in
+        let notify = kind == .postgres
+        let result = try await withConnection { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
+                if notify { try await db.raw("NOTIFY \(unsafeRaw: ChangeFeed.channel)").run() }
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
@@ -107,6 +113,21 @@ public final class Database: Sendable {
                 throw error
             }
         }
+        changes.bump()
+        return result
+    }
+
+    /// A single-statement (autocommit) write that cached reads depend on: like ``transaction(_:)`` it moves
+    /// ``changes`` and notifies the other nodes.
+    public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let notify = kind == .postgres
+        let result = try await withConnection { db in
+            let result = try await body(db)
+            if notify { try await db.raw("NOTIFY \(unsafeRaw: ChangeFeed.channel)").run() }
+            return result
+        }
+        changes.bump()
+        return result
     }
 
     /// Closes the pool. Safe to call more than once (the service group and a test may both call it).

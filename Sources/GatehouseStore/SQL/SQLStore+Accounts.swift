@@ -81,6 +81,10 @@ extension ServiceAccount {
 
 extension SQLStore: ClientStore {
     public func clientRecord(clientID: String) async throws -> ClientRecord? {
+        try await caches.clients.value(for: clientID) { try await loadClientRecord(clientID: clientID) }
+    }
+
+    func loadClientRecord(clientID: String) async throws -> ClientRecord? {
         try await database.withConnection { db in
             guard let clientRow = try await db.raw("SELECT * FROM clients WHERE client_id = \(bind: clientID)").first() else { return nil }
             let client = try OAuthClient(row: clientRow)
@@ -108,7 +112,7 @@ extension SQLStore: SigningKeyStore {
     }
 
     public func insertSigningKey(_ key: StoredSigningKey) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             try await db.raw("""
                 INSERT INTO signing_keys (kid, sealed_private_key, public_x, public_y, created_at, activates_at, retired_at)
                 VALUES (\(bind: key.kid), \(bind: key.sealedPrivateKey), \(bind: key.publicX), \(bind: key.publicY),

@@ -30,7 +30,9 @@ extension SQLStore: AppStore {
     }
 
     public func app(clientPK: Int64) async throws -> App? {
-        try await database.withConnection { db in try await db.raw("\(unsafeRaw: Self.appSelect) WHERE a.client_pk = \(bind: clientPK)").first().map(App.init(row:)) }
+        try await caches.appsByClient.value(for: clientPK) {
+            try await database.withConnection { db in try await db.raw("\(unsafeRaw: Self.appSelect) WHERE a.client_pk = \(bind: clientPK)").first().map(App.init(row:)) }
+        }
     }
 
     public func resetAppSecret(appID: Int64, newHash: String, at now: Date) async throws {
@@ -79,7 +81,7 @@ extension SQLStore: AppStore {
     }
 
     public func promoteVersion(id: Int64, appID: Int64) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             try await db.raw("UPDATE app_versions SET status = \(bind: AppVersion.Status.promoted.rawValue) WHERE id = \(bind: id) AND app_id = \(bind: appID)").run()
         }
     }
@@ -187,8 +189,10 @@ extension SQLStore: InstallationStore {
     }
 
     public func activeInstallation(appID: Int64, companyID: Int64) async throws -> Installation? {
-        try await database.withConnection { db in
-            try await db.raw("SELECT * FROM installations WHERE app_id = \(bind: appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first().map(Installation.init(row:))
+        try await caches.installations.value(for: AccessKey(a: appID, b: companyID)) {
+            try await database.withConnection { db in
+                try await db.raw("SELECT * FROM installations WHERE app_id = \(bind: appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first().map(Installation.init(row:))
+            }
         }
     }
 

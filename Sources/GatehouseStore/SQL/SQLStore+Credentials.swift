@@ -71,7 +71,7 @@ extension SQLStore: CredentialStore {
     }
 
     public func setClientEnabled(clientPK: Int64, enabled: Bool, at now: Date) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             if enabled {
                 try await db.raw("UPDATE clients SET is_enabled = \(bind: true), updated_at = \(bind: now.unixSeconds) WHERE id = \(bind: clientPK)").run()
             } else {
@@ -97,13 +97,13 @@ extension SQLStore: CredentialStore {
     }
 
     public func setClientJWKS(clientPK: Int64, jwks: String?) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             try await db.raw("UPDATE clients SET jwks = \(bind: jwks) WHERE id = \(bind: clientPK)").run()
         }
     }
 
     public func revokeToken(jti: String, expiresAt: Date) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             if try await db.raw("SELECT jti FROM revoked_tokens WHERE jti = \(bind: jti)").first() == nil {
                 try await db.raw("INSERT INTO revoked_tokens (jti, expires_at) VALUES (\(bind: jti), \(bind: expiresAt.unixSeconds))").run()
             }
@@ -111,8 +111,10 @@ extension SQLStore: CredentialStore {
     }
 
     public func isTokenRevoked(jti: String) async throws -> Bool {
-        try await database.withConnection { db in
-            try await db.raw("SELECT jti FROM revoked_tokens WHERE jti = \(bind: jti)").first() != nil
+        try await caches.revoked.value(for: jti) {
+            try await database.withConnection { db in
+                try await db.raw("SELECT jti FROM revoked_tokens WHERE jti = \(bind: jti)").first() != nil
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import SQLKit
 extension SQLStore: CompanyStore {
     public func createCompany(name: String) async throws -> Company {
         let now = Date().unixSeconds
-        let id = try await database.withConnection { db in
+        let id = try await database.write { db in
             try await db.insertReturningID("INSERT INTO companies (name, is_active, created_at) VALUES (\(bind: name), \(bind: true), \(bind: now)) RETURNING id")
         }
         return Company(id: id, name: name, isActive: true)
@@ -34,7 +34,7 @@ extension SQLStore: ProjectStore {
     public func createProject(_ project: Project) async throws -> Project {
         let p = project
         let now = Date()
-        let id = try await database.withConnection { db in
+        let id = try await database.write { db in
             try await db.insertReturningID("""
                 INSERT INTO projects (company_id, name, display_name, project_number, active, stage, address, city,
                     state_code, country_code, zip, time_zone, created_at, updated_at)
@@ -113,7 +113,7 @@ extension SQLStore: PersonStore {
     }
 
     public func setPasswordHash(personID: Int64, hash: String) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             try await db.raw("UPDATE people SET password_hash = \(bind: hash), updated_at = \(bind: Date().unixSeconds) WHERE id = \(bind: personID) AND kind = \(bind: Person.Kind.user.rawValue)").run()
         }
     }

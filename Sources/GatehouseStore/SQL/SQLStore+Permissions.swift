@@ -4,6 +4,10 @@ import SQLKit
 
 extension SQLStore: DirectoryStore {
     public func access(companyID: Int64, personID: Int64) async throws -> Access {
+        try await caches.access.value(for: AccessKey(a: companyID, b: personID)) { try await loadAccess(companyID: companyID, personID: personID) }
+    }
+
+    func loadAccess(companyID: Int64, personID: Int64) async throws -> Access {
         try await database.withConnection { db in
             let entry = try await db.raw("""
                 SELECT is_active FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)
@@ -307,7 +311,7 @@ extension SQLStore: RFIStore {
     }
 
     public func updateRFI(_ rfi: RFI) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             try await db.raw("""
                 UPDATE rfis SET subject = \(bind: rfi.subject), question_body = \(bind: rfi.questionBody), status = \(bind: rfi.status),
                     rfi_manager_id = \(bind: rfi.rfiManagerID), updated_at = \(bind: rfi.updatedAt.unixSeconds)
@@ -317,7 +321,7 @@ extension SQLStore: RFIStore {
     }
 
     public func deleteRFI(id: Int64, projectID: Int64) async throws {
-        try await database.withConnection { db in
+        try await database.write { db in
             try await db.raw("DELETE FROM rfis WHERE id = \(bind: id) AND project_id = \(bind: projectID)").run()
         }
     }

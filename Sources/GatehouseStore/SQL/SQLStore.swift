@@ -9,8 +9,35 @@ import SQLKit
 /// in ``Database``.
 public struct SQLStore: Sendable {
     public let database: Database
+    /// The reads on every REST call's path: client state, the caller's access, revocations and app
+    /// installations. Invalidated by any committed change (see ``ChangeFeed``).
+    let caches: Caches
 
-    public init(database: Database) { self.database = database }
+    struct Caches: Sendable {
+        let clients: ReadCache<String, ClientRecord?>
+        let access: ReadCache<AccessKey, Access>
+        let revoked: ReadCache<String, Bool>
+        let installations: ReadCache<AccessKey, Installation?>
+        let appsByClient: ReadCache<Int64, App?>
+
+        init(feed: ChangeFeed) {
+            clients = ReadCache(feed: feed)
+            access = ReadCache(feed: feed)
+            revoked = ReadCache(feed: feed)
+            installations = ReadCache(feed: feed)
+            appsByClient = ReadCache(feed: feed)
+        }
+    }
+
+    struct AccessKey: Hashable, Sendable {
+        let a: Int64
+        let b: Int64
+    }
+
+    public init(database: Database) {
+        self.database = database
+        self.caches = Caches(feed: database.changes)
+    }
 
     /// Applies pending migrations; see ``MigrationRunner``.
     public func migrate(logger: Logger) async throws {
