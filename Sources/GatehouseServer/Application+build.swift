@@ -53,6 +53,7 @@ func buildRouter<Repository: GatehouseRepository>(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
     router.add(middleware: ErrorMappingMiddleware())
 
     let auditor = Auditor(store: store, clock: configuration.clock)
@@ -60,8 +61,8 @@ func buildRouter<Repository: GatehouseRepository>(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
         ttl: configuration.tokenTTL, clock: configuration.clock, policy: configuration.sunsetPolicy
     )
-    HealthController(store: runtime.store).addRoutes(to: router)
-    OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer).addRoutes(to: router)
+    HealthController(store: runtime.store, metrics: configuration.metrics).addRoutes(to: router)
+    OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)
 
     LoginController(
         repository: store, auditor: auditor, configuration: configuration,

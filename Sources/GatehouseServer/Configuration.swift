@@ -26,6 +26,8 @@ public struct GatehouseConfiguration: Sendable {
     /// bcrypt cost for human passwords; tests lower it.
     public var bcryptCost: UInt8 = 12
     public var clock: any GatehouseCore.Clock = SystemClock()
+    /// Where `/metrics` reads from; one per application unless shared on purpose.
+    public var metrics = GatehouseMetrics()
 
     public init() {}
 

@@ -29,6 +29,11 @@ struct ClientOptions: ParsableArguments {
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if data.isEmpty {
+            print("HTTP \(status)")
+            if status >= 400 { throw ExitCode(1) }
+            return
+        }
         if let object = try? JSONSerialization.jsonObject(with: data),
            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
             print(String(decoding: pretty, as: UTF8.self))
@@ -57,8 +62,56 @@ struct Companies: AsyncParsableCommand {
 struct ServiceAccounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service-accounts", abstract: "Traditional service accounts (admin API).",
-        subcommands: [List.self, Create.self, Show.self]
+        subcommands: [List.self, Create.self, Show.self, ResetSecret.self, RotateSecret.self, Disable.self, Enable.self, Delete.self, Migrate.self]
     )
+
+    struct ResetSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-secret", abstract: "New secret; old secret, tokens, permissions and projects are reset.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Account id.") var id: Int64
+        func run() async throws { try await client.send("POST", "/companies/\(company)/service_accounts/\(id)/reset_secret") }
+    }
+
+    struct RotateSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rotate-secret", abstract: "Add a second secret; the old one expires later.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Option(help: "Seconds the previous secret keeps working.") var previousExpiresIn: Int = 86_400
+        @Argument(help: "Account id.") var id: Int64
+        func run() async throws {
+            try await client.send("POST", "/companies/\(company)/service_accounts/\(id)/rotate_secret", body: ["previous_expires_in": previousExpiresIn])
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Account id.") var id: Int64
+        func run() async throws { try await client.send("POST", "/companies/\(company)/service_accounts/\(id)/disable") }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Account id.") var id: Int64
+        func run() async throws { try await client.send("POST", "/companies/\(company)/service_accounts/\(id)/enable") }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Account id.") var id: Int64
+        func run() async throws { try await client.send("DELETE", "/companies/\(company)/service_accounts/\(id)") }
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a marketplace account to its app's DMSA version.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Account id.") var id: Int64
+        func run() async throws { try await client.send("POST", "/companies/\(company)/service_accounts/\(id)/migrate") }
+    }
 
     struct List: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
@@ -81,4 +134,70 @@ struct ServiceAccounts: AsyncParsableCommand {
         @Argument(help: "Account id.") var id: Int64
         func run() async throws { try await client.send("GET", "/companies/\(company)/service_accounts/\(id)") }
     }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Token signing keys (admin API).", subcommands: [List.self, Rotate.self])
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        func run() async throws { try await client.send("GET", "/keys") }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a new key now; it signs after --activate-in seconds.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Seconds until the new key signs (published at once).") var activateIn: Int = 300
+        func run() async throws { try await client.send("POST", "/keys/rotate", body: ["activate_in": activateIn]) }
+    }
+}
+
+struct Apps: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Developer apps (DMSA) (admin API).", subcommands: [List.self, Create.self, ResetSecret.self])
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        func run() async throws { try await client.send("GET", "/apps") }
+    }
+
+    struct Create: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "App name.") var name: String
+        func run() async throws { try await client.send("POST", "/apps", body: ["name": name]) }
+    }
+
+    struct ResetSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-secret")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "App id.") var id: Int64
+        func run() async throws { try await client.send("POST", "/apps/\(id)/reset_secret") }
+    }
+}
+
+struct Install: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Install an app version in a company by its version key (admin API).")
+    @OptionGroup var client: ClientOptions
+    @Option(help: "Company id.") var company: Int64
+    @Argument(help: "App version key.") var versionKey: String
+    func run() async throws { try await client.send("POST", "/companies/\(company)/installations", body: ["version_key": versionKey]) }
+}
+
+struct Policy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The sunset policy and its current phase (admin API).")
+    @OptionGroup var client: ClientOptions
+    func run() async throws { try await client.send("GET", "/policy") }
+}
+
+struct MigrationReport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migration", abstract: "A company's migration report (admin API).")
+    @OptionGroup var client: ClientOptions
+    @Option(help: "Company id.") var company: Int64
+    func run() async throws { try await client.send("GET", "/companies/\(company)/migration") }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The newest audit entries (admin API).")
+    @OptionGroup var client: ClientOptions
+    @Option(help: "How many entries.") var limit: Int = 50
+    func run() async throws { try await client.send("GET", "/audit?limit=\(limit)") }
 }

@@ -6,6 +6,9 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "A self-hostable service-account server, compatible with Procore's.",
-        subcommands: [Serve.self, Migrate.self, AdminToken.self, Companies.self, ServiceAccounts.self]
+        subcommands: [
+            Serve.self, Migrate.self, AdminToken.self,
+            Companies.self, ServiceAccounts.self, Apps.self, Install.self, Keys.self, Policy.self, MigrationReport.self, Audit.self,
+        ]
     )
 }

@@ -9,6 +9,7 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
     let auditor: Auditor<Repository>
     let keys: KeyRing
     let issuer: String
+    let metrics: GatehouseMetrics
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("oauth/token", use: token)
@@ -72,11 +73,13 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         var clientID: String?
+        let start = ContinuousClock.now
         do {
             let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
             clientID = parsed.credentials.clientID
             let issued = try await tokens.issue(parsed)
             await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID, context: context)
+            metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
             var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
             if issued.record.serviceAccount != nil, Deprecation.applies(policy: tokens.policy, at: issued.createdAt) {
                 headers.append(contentsOf: Deprecation.headers(policy: tokens.policy, issuer: issuer))
@@ -86,6 +89,7 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
                 headers: headers
             )
         } catch let error as OAuthError {
+            metrics.tokenRequest(outcome: error.code.rawValue, duration: ContinuousClock.now - start)
             await auditor.record(
                 "token.issue", actor: clientID.map { "client:\($0)" } ?? "anonymous", target: clientID,
                 outcome: "failure", detail: "\(error.code): \(error.description ?? "")", context: context

@@ -1,0 +1,68 @@
+import CoreMetrics
+import Foundation
+import Hummingbird
+import Prometheus
+
+/// Gatehouse's metrics, on a registry of its own (no process-wide bootstrap), so every application, tests
+/// included, exposes exactly its own figures at `/metrics`.
+public final class GatehouseMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Token issuance is fast; buckets from 1 ms to 2.5 s.
+        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                                                   .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500)]
+        self.factory = factory
+    }
+
+    /// One token request, by outcome (`issued` or the RFC 6749 error code).
+    func tokenRequest(outcome: String, duration: Duration) {
+        Counter(label: "gatehouse_token_requests_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        CoreMetrics.Timer(label: "gatehouse_token_request_duration_seconds", dimensions: [("outcome", outcome == "issued" ? "issued" : "error")], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// Every HTTP request, by surface and status.
+    func request(surface: String, status: Int, duration: Duration) {
+        Counter(label: "gatehouse_http_requests_total", dimensions: [("surface", surface), ("status", "\(status)")], factory: factory).increment()
+        CoreMetrics.Timer(label: "gatehouse_http_request_duration_seconds", dimensions: [("surface", surface)], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}
+
+/// Counts requests by surface (`rest`, `oauth`, `admin`, `web`) and status, with latency histograms.
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let metrics: GatehouseMetrics
+
+    static func surface(of path: String) -> String {
+        if path.hasPrefix("/rest/") { return "rest" }
+        if path.hasPrefix("/oauth/") || path.hasPrefix("/.well-known/") { return "oauth" }
+        if path.hasPrefix("/admin/") { return "admin" }
+        if path == "/health" || path == "/ready" || path == "/metrics" { return "ops" }
+        return "web"
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let surface = Self.surface(of: request.uri.path)
+        do {
+            let response = try await next(request, context)
+            metrics.request(surface: surface, status: Int(response.status.code), duration: ContinuousClock.now - start)
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.request(surface: surface, status: Int(error.status.code), duration: ContinuousClock.now - start)
+            throw error
+        } catch {
+            metrics.request(surface: surface, status: 500, duration: ContinuousClock.now - start)
+            throw error
+        }
+    }
+}
