@@ -45,6 +45,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "When traditional accounts stop working; a bare date means the end of that day UTC (env GATEHOUSE_TRADITIONAL_SUNSET_AT). Default 2024-12-31.")
     var traditionalSunsetAt: String?
 
+    @Option(help: "REST requests per client and company per hour (env GATEHOUSE_RATE_LIMIT_HOURLY).")
+    var rateLimitHourly: Int?
+
+    @Option(help: "REST requests per client and company per 10 seconds (env GATEHOUSE_RATE_LIMIT_SPIKE).")
+    var rateLimitSpike: Int?
+
     @Flag(help: "Seed a demo company, projects, an admin user and a service account, and print a curl line.")
     var demo = false
 
@@ -58,6 +64,11 @@ struct Serve: AsyncParsableCommand {
         configuration.tokenTTL = tokenTTL
         configuration.adminToken = ProcessInfo.processInfo.environment["GATEHOUSE_ADMIN_TOKEN"]
         configuration.sunsetPolicy = try sunsetPolicy()
+        let env = ProcessInfo.processInfo.environment
+        let hourly = rateLimitHourly ?? env["GATEHOUSE_RATE_LIMIT_HOURLY"].flatMap(Int.init) ?? 3600
+        let spike = rateLimitSpike ?? env["GATEHOUSE_RATE_LIMIT_SPIKE"].flatMap(Int.init) ?? 200
+        guard hourly > 0, spike > 0 else { throw ValidationError("rate limits must be positive") }
+        configuration.rateLimits = RateLimitPolicy(hourly: hourly, spike: spike)
 
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
