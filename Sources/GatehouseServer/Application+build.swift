@@ -59,7 +59,8 @@ func buildRouter<Repository: GatehouseRepository>(
     let auditor = Auditor(store: store, clock: configuration.clock)
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
-        ttl: configuration.tokenTTL, clock: configuration.clock, policy: configuration.sunsetPolicy
+        ttl: configuration.tokenTTL, clock: configuration.clock, policy: configuration.sunsetPolicy,
+        verifiedSignatures: VerifiedTokenCache()
     )
     HealthController(store: runtime.store, metrics: configuration.metrics).addRoutes(to: router)
     OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)

@@ -2,6 +2,7 @@ import Foundation
 import GatehouseCore
 import GatehouseStore
 import Logging
+import Synchronization
 
 /// Issues and verifies access tokens. The one place that knows what makes a client or a token valid.
 struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: Sendable {
@@ -12,6 +13,10 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     let ttl: Int
     let clock: any GatehouseCore.Clock
     let policy: SunsetPolicy
+    /// Signatures already checked, by token. ES256 verification dominates a REST call's CPU, and clients
+    /// reuse one token for up to 90 minutes. Only the signature result is cached: expiry, generation,
+    /// revocation and the client's state are still checked on every call.
+    let verifiedSignatures: VerifiedTokenCache
 
     struct Issued: Sendable {
         let accessToken: String
@@ -103,10 +108,15 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     func verify(_ token: String) async throws(Rejection) -> Verified {
         guard Self.headerType(of: token) == "at+jwt" else { throw .wrongType }
         let claims: AccessTokenClaims
-        do {
-            claims = try await keys.verify(token)
-        } catch {
-            throw .badSignature
+        if let cached = verifiedSignatures[token] {
+            claims = cached
+        } else {
+            do {
+                claims = try await keys.verify(token)
+            } catch {
+                throw .badSignature
+            }
+            verifiedSignatures[token] = claims
         }
         guard claims.iss.value == issuer else { throw .wrongIssuer }
         guard claims.exp.value > clock.now else { throw .expired }
@@ -134,5 +144,24 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
               let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         return header["typ"] as? String
+    }
+}
+
+/// A bounded map from token string to its verified claims. Entries are dropped wholesale when full; a miss
+/// only costs one signature check.
+final class VerifiedTokenCache: Sendable {
+    private let entries = Mutex<[String: AccessTokenClaims]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 50_000) { self.capacity = capacity }
+
+    subscript(token: String) -> AccessTokenClaims? {
+        get { entries.withLock { $0[token] } }
+        set {
+            entries.withLock { entries in
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                entries[token] = newValue
+            }
+        }
     }
 }

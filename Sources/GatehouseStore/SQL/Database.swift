@@ -31,9 +31,10 @@ public final class Database: Sendable {
     public let changes = ChangeFeed()
 
     private enum Pool: Sendable {
-        /// One connection: SQLite serialises writers anyway, and one connection makes transactions
-        /// exclusive without `SQLITE_BUSY` retries.
-        case sqlite(EventLoopConnectionPool<SQLiteSource>)
+        /// One writer connection: SQLite serialises writers anyway, and one connection makes transactions
+        /// exclusive without `SQLITE_BUSY` retries. Reads use their own `query_only` connections, which WAL
+        /// lets run alongside the writer.
+        case sqlite(writer: EventLoopConnectionPool<SQLiteSource>, readers: EventLoopGroupConnectionPool<SQLiteSource>)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -43,12 +44,15 @@ public final class Database: Sendable {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        let source = SQLiteSource(path: path)
-        let pool = EventLoopConnectionPool(
-            source: source, maxConnections: 1, requestTimeout: .seconds(30), logger: logger,
+        let writer = EventLoopConnectionPool(
+            source: SQLiteSource(path: path, readOnly: false), maxConnections: 1, requestTimeout: .seconds(30), logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any()
         )
-        return Database(kind: .sqlite, pool: .sqlite(pool), postgres: nil, logger: logger)
+        let readers = EventLoopGroupConnectionPool(
+            source: SQLiteSource(path: path, readOnly: true), maxConnectionsPerEventLoop: 2, requestTimeout: .seconds(30), logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+        return Database(kind: .sqlite, pool: .sqlite(writer: writer, readers: readers), postgres: nil, logger: logger)
     }
 
     /// Connects to PostgreSQL by URL; `searchPath` lets tests isolate themselves in a schema.
@@ -81,12 +85,26 @@ public final class Database: Sendable {
         self.logger = logger
     }
 
-    /// Runs `body` on one connection, outside any transaction.
+    /// Runs `body` on one connection, outside any transaction. On SQLite this is a read-only connection:
+    /// writes go through ``transaction(_:)``, ``write(_:)`` or ``withWriter(_:)``.
     public func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch pool {
-        case .sqlite(let pool):
-            let connection = try await pool.requestConnection(logger: logger).get()
-            defer { pool.releaseConnection(connection, logger: logger) }
+        case .sqlite(_, let readers):
+            let connection = try await readers.requestConnection(logger: logger).get()
+            defer { readers.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql())
+        case .postgres:
+            return try await withWriter(body)
+        }
+    }
+
+    /// Runs `body` on the connection that may write, outside any transaction, without announcing a change:
+    /// for bookkeeping no cache depends on (audit, sessions, counters) and for migrations.
+    public func withWriter<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch pool {
+        case .sqlite(let writer, _):
+            let connection = try await writer.requestConnection(logger: logger).get()
+            defer { writer.releaseConnection(connection, logger: logger) }
             return try await body(connection.sql())
         case .postgres(let pool):
             let connection = try await pool.requestConnection(logger: logger).get()
@@ -101,7 +119,7 @@ public final class Database: Sendable {
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         let notify = kind == .postgres
-        let result = try await withConnection { db in
+        let result = try await withWriter { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
@@ -121,7 +139,7 @@ public final class Database: Sendable {
     /// ``changes`` and notifies the other nodes.
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let notify = kind == .postgres
-        let result = try await withConnection { db in
+        let result = try await withWriter { db in
             let result = try await body(db)
             if notify { try await db.raw("NOTIFY \(unsafeRaw: ChangeFeed.channel)").run() }
             return result
@@ -138,7 +156,9 @@ public final class Database: Sendable {
         }
         if already { return }
         switch pool {
-        case .sqlite(let pool): try? await pool.close().get()
+        case .sqlite(let writer, let readers):
+            try? await writer.close().get()
+            try? await readers.shutdownAsync()
         case .postgres(let pool): try? await pool.shutdownAsync()
         }
     }
@@ -147,12 +167,18 @@ public final class Database: Sendable {
 /// Opens SQLite connections with the pragmas Gatehouse relies on.
 struct SQLiteSource: ConnectionPoolSource {
     let path: String
+    /// Reader connections refuse writes, so a write sent down the read path fails loudly instead of racing
+    /// the writer.
+    let readOnly: Bool
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         let promise = eventLoop.makePromise(of: SQLiteConnection.self)
         promise.completeWithTask {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
-            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+            let pragmas = readOnly
+                ? ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"]
+                : ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"]
+            for pragma in pragmas {
                 _ = try await connection.query(pragma)
             }
             return connection

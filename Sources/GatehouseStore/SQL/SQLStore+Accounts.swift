@@ -124,7 +124,7 @@ extension SQLStore: SigningKeyStore {
 
 extension SQLStore: AuditStore {
     public func append(_ e: AuditEntry) async throws {
-        try await database.withConnection { db in
+        try await database.withWriter { db in
             try await db.raw("""
                 INSERT INTO audit_log (at, actor, action, target, outcome, detail, remote_address, request_id)
                 VALUES (\(bind: e.at.unixSeconds), \(bind: e.actor), \(bind: e.action), \(bind: e.target), \(bind: e.outcome),

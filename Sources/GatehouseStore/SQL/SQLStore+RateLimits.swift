@@ -6,7 +6,7 @@ extension SQLStore: RateCounterStore {
     /// One upsert per window; `ON CONFLICT … DO UPDATE … RETURNING` is the same SQL on SQLite and PostgreSQL,
     /// and atomic on both, so concurrent nodes never lose a count.
     public func increment(_ windows: [(bucket: String, windowStart: Int64)], pruneBefore: Int64?) async throws -> [Int] {
-        try await database.withConnection { db in
+        try await database.withWriter { db in
             var counts: [Int] = []
             for window in windows {
                 let row = try await db.raw("""

@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: SessionStore {
     public func createSession(idHash: String, session: WebSession, at now: Date) async throws {
-        try await database.withConnection { db in
+        try await database.withWriter { db in
             try await db.raw("DELETE FROM sessions WHERE expires_at <= \(bind: now.unixSeconds)").run()
             try await db.raw("""
                 INSERT INTO sessions (id_hash, person_id, csrf_token, created_at, expires_at)
@@ -22,6 +22,6 @@ extension SQLStore: SessionStore {
     }
 
     public func deleteSession(idHash: String) async throws {
-        try await database.withConnection { db in try await db.raw("DELETE FROM sessions WHERE id_hash = \(bind: idHash)").run() }
+        try await database.withWriter { db in try await db.raw("DELETE FROM sessions WHERE id_hash = \(bind: idHash)").run() }
     }
 }

@@ -33,7 +33,7 @@ public struct MigrationRunner: Sendable {
     public func run(on database: Database, logger: Logger) async throws -> [Int] {
         let kind = database.kind
         let migrations = self.migrations
-        return try await database.withConnection { db in
+        return try await database.withWriter { db in
             if kind == .postgres {
                 try await db.raw("SELECT pg_advisory_lock(\(literal: Self.advisoryLockKey))").run()
             }
