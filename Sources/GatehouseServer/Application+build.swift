@@ -79,7 +79,7 @@ func buildRouter<Repository: GatehouseRepository>(
     ProjectsController(repository: store, auditor: auditor).addRoutes(to: rest)
     RFIController(repository: store, auditor: auditor, clock: configuration.clock).addRoutes(to: rest)
 
-    let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken))
+    let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher))
     AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, keys: runtime.keys, configuration: configuration).addRoutes(to: admin)
     AppsController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
     SunsetController(repository: store, auditor: auditor, configuration: configuration).addRoutes(to: admin)
@@ -95,6 +95,26 @@ struct ChangeListenerService: Service {
         try await cancelWhenGracefulShutdown {
             await database.listenForChanges(logger: logger)
         }
+    }
+}
+
+/// `gatehouse admin-token create`: stores a new operator token's keyed hash and returns the token, once.
+public func createAdminToken(name: String, configuration: GatehouseConfiguration, logger: Logger) async throws -> String {
+    let database = try Database.open(url: configuration.resolvedDatabaseURL, schema: configuration.databaseSchema, logger: logger)
+    do {
+        let store = SQLStore(database: database)
+        try await store.migrate(logger: logger)
+        let masterKey = try MasterKey.load(
+            environment: configuration.masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"],
+            dataDirectory: configuration.dataDirectory
+        )
+        let token = ClientSecret.generate()
+        _ = try await store.createAdminToken(name: name, hash: masterKey.secretHasher.hash(token), at: Date())
+        await database.shutdown()
+        return token.value
+    } catch {
+        await database.shutdown()
+        throw error
     }
 }
 

@@ -156,7 +156,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
-    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore
+    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -284,4 +284,11 @@ public protocol MigrationStore: Sendable {
 public protocol RateCounterStore: Sendable {
     /// Adds one to each (bucket, window) pair and returns the new counts, in order.
     func increment(_ windows: [(bucket: String, windowStart: Int64)], pruneBefore: Int64?) async throws -> [Int]
+}
+
+/// Operator tokens created with `gatehouse admin-token create`, stored as keyed hashes like client secrets.
+public protocol AdminTokenStore: Sendable {
+    func createAdminToken(name: String, hash: String, at now: Date) async throws -> Int64
+    /// The token's name when the hash is known.
+    func adminTokenName(hash: String) async throws -> String?
 }

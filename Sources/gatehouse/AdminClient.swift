@@ -201,3 +201,29 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "How many entries.") var limit: Int = 50
     func run() async throws { try await client.send("GET", "/audit?limit=\(limit)") }
 }
+
+/// Any admin API call, for what has no dedicated command: `gatehouse api PUT /companies/1/people/2/permissions
+/// --data '{"tools":{"portfolio":"readonly"}}'`.
+struct API: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Call any /admin/v1 endpoint.")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "HTTP method: GET, POST, PUT, PATCH or DELETE.") var method: String
+    @Argument(help: "Path below /admin/v1, e.g. /companies.") var path: String
+    @Option(help: "JSON body.") var data: String?
+
+    func validate() throws {
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method.uppercased()) else { throw ValidationError("unknown method \(method)") }
+        guard path.hasPrefix("/") else { throw ValidationError("the path must start with /") }
+    }
+
+    func run() async throws {
+        var body: [String: Any]?
+        if let data {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
+                throw ValidationError("--data must be a JSON object")
+            }
+            body = object
+        }
+        try await client.send(method.uppercased(), path, body: body)
+    }
+}

@@ -1,5 +1,7 @@
 import ArgumentParser
-import GatehouseCore
+import Foundation
+import GatehouseServer
+import Logging
 
 struct AdminToken: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,10 +11,22 @@ struct AdminToken: AsyncParsableCommand {
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Generate a new operator token (256 bits) to set as GATEHOUSE_ADMIN_TOKEN.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an operator token (256 bits). Only its keyed hash is stored; the token is printed once."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "A name for the token, recorded as the actor in the audit log.")
+        var name: String = "cli"
 
         func run() async throws {
-            print(RandomToken.base64URL(byteCount: 32))
+            guard !name.isEmpty, name.count <= 64 else { throw ValidationError("--name must be 1 to 64 characters") }
+            var configuration = GatehouseConfiguration()
+            store.apply(to: &configuration)
+            var logger = Logger(label: "gatehouse")
+            logger.logLevel = .warning
+            print(try await createAdminToken(name: name, configuration: configuration, logger: logger))
         }
     }
 }

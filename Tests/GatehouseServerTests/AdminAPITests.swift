@@ -1,8 +1,10 @@
 import Foundation
 import GatehouseCore
+import GatehouseServer
 import GatehouseStore
 import HTTPTypes
 import SQLKit
+import Logging
 import Testing
 
 @Suite("Admin API basics")
@@ -144,6 +146,29 @@ struct AdminAPITests {
             #expect(health.json["status"] as? String == "ok")
             #expect(try await app.request(.get, "/ready").status == .ok)
             #expect(health.header("X-Request-Id") != nil)
+        }
+    }
+}
+
+@Suite("Operator tokens")
+struct OperatorTokenTests {
+    @Test(arguments: StoreKind.enabled)
+    func tokensFromAdminTokenCreateWorkAndAreAuditedByName(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind, configure: { $0.adminToken = nil }) { app in
+            var logger = Logger(label: "cli")
+            logger.logLevel = .warning
+            let token = try await createAdminToken(name: "ci-bot", configuration: app.configuration, logger: logger)
+            #expect(Data(base64URLEncoded: token)?.count == 32)
+            let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            let created = try await app.request(.post, "/admin/v1/companies", headers: headers, body: #"{"name":"Via CLI token"}"#)
+            #expect(created.status == .created)
+            let audit = try await app.request(.get, "/admin/v1/audit", headers: headers).jsonArray
+            #expect(audit.first { $0["action"] as? String == "company.create" }?["actor"] as? String == "operator:ci-bot")
+            #expect(try await app.request(.get, "/admin/v1/companies", headers: [.authorization: "Bearer \(token)x"]).status == .unauthorized)
+            let stored = try await app.runtime.store.database.withConnection { db in
+                try await db.raw("SELECT hash FROM admin_tokens").all().map { try $0.decode(column: "hash", as: String.self) }
+            }
+            #expect(stored.count == 1 && !stored[0].contains(token) && stored[0].hasPrefix("hmac-sha256$"))
         }
     }
 }
