@@ -31,9 +31,7 @@ struct AdminController<Repository: GatehouseRepository>: Sendable {
     func actor(_ context: AppRequestContext) -> String { context.adminActor ?? "unknown" }
 
     func company(_ context: AppRequestContext) async throws -> Company {
-        let id = try context.parameters.id("cid", resource: "company")
-        guard let company = try await repository.company(id: id) else { throw APIError.notFound("company") }
-        return company
+        try await repository.company(from: context)
     }
 
     // MARK: companies

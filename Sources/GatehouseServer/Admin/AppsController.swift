@@ -37,9 +37,7 @@ struct AppsController<Repository: GatehouseRepository>: Sendable {
     }
 
     private func company(_ context: AppRequestContext) async throws -> Company {
-        let id = try context.parameters.id("cid", resource: "company")
-        guard let company = try await repository.company(id: id) else { throw APIError.notFound("company") }
-        return company
+        try await repository.company(from: context)
     }
 
     private func installation(_ context: AppRequestContext, company: Company) async throws -> Installation {

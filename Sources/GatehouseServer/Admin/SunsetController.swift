@@ -61,8 +61,7 @@ struct SunsetController<Repository: GatehouseRepository>: Sendable {
     }
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let companyID = try context.parameters.id("cid", resource: "company")
-        guard let company = try await repository.company(id: companyID) else { throw APIError.notFound("company") }
+        let company = try await repository.company(from: context)
         var rows: [MigrationRow] = []
         for account in try await repository.serviceAccounts(companyID: company.id) {
             let app = try await account.appID.asyncMap { try await repository.app(id: $0) }

@@ -112,27 +112,25 @@ extension SQLStore: InstallationStore {
 
     static func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date, on db: any SQLDatabase) async throws -> Installation {
         let t = now.unixSeconds
-        do {
-            guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: companyID)").first() != nil else { throw StoreError.notFound("company") }
-            if try await db.raw("SELECT id FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() != nil {
-                throw StoreError(.conflict, "this app is already installed in this company; upgrade the installation instead", fields: ["version_key": "app already installed"])
-            }
-            let contact = try await db.insertReturningID("""
-                INSERT INTO people (kind, first_name, last_name, email, is_active, home_company_id, created_at, updated_at)
-                VALUES (\(bind: Person.Kind.serviceAccountContact.rawValue), \(bind: contactName), \(bind: "(DMSA)"), \(bind: contactEmail.lowercased()),
-                    \(bind: true), \(bind: companyID), \(bind: t), \(bind: t)) RETURNING id
-                """)
-            try await db.raw("""
-                INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
-                VALUES (\(bind: companyID), \(bind: contact), \(bind: false), \(bind: true), \(bind: t))
-                """).run()
-            try await Self.writeCompanyLevels(version.manifest.companyLevels, companyID: companyID, personID: contact, on: db)
-            let id = try await db.insertReturningID("""
-                INSERT INTO installations (app_id, company_id, app_version_id, contact_id, is_active, created_at)
-                VALUES (\(bind: version.appID), \(bind: companyID), \(bind: version.id), \(bind: contact), \(bind: true), \(bind: t)) RETURNING id
-                """)
-            return Installation(id: id, appID: version.appID, companyID: companyID, versionID: version.id, contactID: contact, isActive: true, createdAt: Date(unixSeconds: t))
+        guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: companyID)").first() != nil else { throw StoreError.notFound("company") }
+        if try await db.raw("SELECT id FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() != nil {
+            throw StoreError(.conflict, "this app is already installed in this company; upgrade the installation instead", fields: ["version_key": "app already installed"])
         }
+        let contact = try await db.insertReturningID("""
+            INSERT INTO people (kind, first_name, last_name, email, is_active, home_company_id, created_at, updated_at)
+            VALUES (\(bind: Person.Kind.serviceAccountContact.rawValue), \(bind: contactName), \(bind: "(DMSA)"), \(bind: contactEmail.lowercased()),
+                \(bind: true), \(bind: companyID), \(bind: t), \(bind: t)) RETURNING id
+            """)
+        try await db.raw("""
+            INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
+            VALUES (\(bind: companyID), \(bind: contact), \(bind: false), \(bind: true), \(bind: t))
+            """).run()
+        try await Self.writeCompanyLevels(version.manifest.companyLevels, companyID: companyID, personID: contact, on: db)
+        let id = try await db.insertReturningID("""
+            INSERT INTO installations (app_id, company_id, app_version_id, contact_id, is_active, created_at)
+            VALUES (\(bind: version.appID), \(bind: companyID), \(bind: version.id), \(bind: contact), \(bind: true), \(bind: t)) RETURNING id
+            """)
+        return Installation(id: id, appID: version.appID, companyID: companyID, versionID: version.id, contactID: contact, isActive: true, createdAt: Date(unixSeconds: t))
     }
 
     /// Adds memberships (with the given levels) without removing existing ones.
