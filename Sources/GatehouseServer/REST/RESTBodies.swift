@@ -20,6 +20,23 @@ struct UserBody: Encodable {
         email_address = m.person.email; job_title = m.person.jobTitle; is_active = m.isActive && m.person.isActive
         is_employee = m.isEmployee; permission_template = m.permissionTemplateID.map(TemplateRef.init)
     }
+
+    /// Every key, `null` included, as Procore sends them.
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey {
+            case id, first_name, last_name, name, email_address, job_title, is_active, is_employee, permission_template
+        }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(first_name, forKey: .first_name)
+        try c.encode(last_name, forKey: .last_name)
+        try c.encode(name, forKey: .name)
+        try c.encode(email_address, forKey: .email_address)
+        try c.encode(job_title, forKey: .job_title)
+        try c.encode(is_active, forKey: .is_active)
+        try c.encode(is_employee, forKey: .is_employee)
+        try c.encode(permission_template, forKey: .permission_template)
+    }
 }
 
 struct CompanyRESTBody: Encodable {
@@ -74,6 +91,24 @@ struct RFIBody: Encodable {
         id = r.id; number = "\(r.number)"; subject = r.subject; status = r.status; question = Question(body: r.questionBody)
         rfi_manager = r.rfiManagerID.map(PersonRef.init); created_by = PersonRef(id: r.createdByID); project_id = r.projectID
         created_at = f.string(from: r.createdAt); updated_at = f.string(from: r.updatedAt)
+    }
+
+    /// Every key, `null` included, as Procore sends them.
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey {
+            case id, number, subject, status, question, rfi_manager, created_by, project_id, created_at, updated_at
+        }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(number, forKey: .number)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(status, forKey: .status)
+        try c.encode(question, forKey: .question)
+        try c.encode(rfi_manager, forKey: .rfi_manager)
+        try c.encode(created_by, forKey: .created_by)
+        try c.encode(project_id, forKey: .project_id)
+        try c.encode(created_at, forKey: .created_at)
+        try c.encode(updated_at, forKey: .updated_at)
     }
 }
 
