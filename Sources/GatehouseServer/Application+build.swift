@@ -79,7 +79,7 @@ func buildRouter<Repository: GatehouseRepository>(
     ProjectsController(repository: store, auditor: auditor).addRoutes(to: rest)
     RFIController(repository: store, auditor: auditor, clock: configuration.clock).addRoutes(to: rest)
 
-    let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher))
+    let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher, clock: configuration.clock))
     AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, keys: runtime.keys, configuration: configuration).addRoutes(to: admin)
     AppsController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
     SunsetController(repository: store, auditor: auditor, configuration: configuration).addRoutes(to: admin)

@@ -18,3 +18,7 @@ extension HTTPField.Name {
 extension HTTPField.Name {
     static let retryAfterHeader = HTTPField.Name("Retry-After")!
 }
+
+extension HTTPField.Name {
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}
