@@ -92,7 +92,7 @@ struct ChangeListenerService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await database.listenForChanges(logger: logger)
         }
     }
