@@ -59,7 +59,8 @@ rate() {  # prints requests/second and fails if any request was not 2xx
     echo "$out" | awk '/Requests\/sec/ {print $2}'
 }
 
-echo "Gatehouse load figures ($BUILD build, ${DATABASE:+PostgreSQL}${DATABASE:-SQLite}, $THREADS threads x $CONNECTIONS connections, $DURATION each, $(nproc) cores)"
+ENGINE=SQLite; [ -n "${DATABASE:-}" ] && ENGINE=PostgreSQL
+echo "Gatehouse load figures ($BUILD build, $ENGINE, $THREADS threads x $CONNECTIONS connections, $DURATION each, $(nproc) cores)"
 HEALTH=$(rate "$BASE/health")
 TOKENS=$(rate -s "$DATA/token.lua" "$BASE/oauth/token")
 ME=$(rate -s "$DATA/rest.lua" "$BASE/rest/v1.0/me")
