@@ -17,16 +17,13 @@ public struct GatehouseRuntime: Sendable {
 public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
-    let database = try Database.open(url: configuration.resolvedDatabaseURL, schema: configuration.databaseSchema, logger: logger)
+    let database = try configuration.openDatabase(logger: logger)
     let store = SQLStore(database: database)
     let keys: KeyRing
     let masterKey: MasterKey
     do {
         try await store.migrate(logger: logger)
-        masterKey = try MasterKey.load(
-            environment: configuration.masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"],
-            dataDirectory: configuration.dataDirectory
-        )
+        masterKey = try configuration.loadMasterKey()
         keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
         try await keys.load()
     } catch {
@@ -54,7 +51,6 @@ func buildRouter<Repository: GatehouseRepository>(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
-    router.add(middleware: ErrorMappingMiddleware())
 
     let auditor = Auditor(store: store, clock: configuration.clock)
     let tokens = TokenService(
@@ -95,26 +91,6 @@ struct ChangeListenerService: Service {
         await cancelWhenGracefulShutdown {
             await database.listenForChanges(logger: logger)
         }
-    }
-}
-
-/// `gatehouse admin-token create`: stores a new operator token's keyed hash and returns the token, once.
-public func createAdminToken(name: String, configuration: GatehouseConfiguration, logger: Logger) async throws -> String {
-    let database = try Database.open(url: configuration.resolvedDatabaseURL, schema: configuration.databaseSchema, logger: logger)
-    do {
-        let store = SQLStore(database: database)
-        try await store.migrate(logger: logger)
-        let masterKey = try MasterKey.load(
-            environment: configuration.masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"],
-            dataDirectory: configuration.dataDirectory
-        )
-        let token = ClientSecret.generate()
-        _ = try await store.createAdminToken(name: name, hash: masterKey.secretHasher.hash(token), at: Date())
-        await database.shutdown()
-        return token.value
-    } catch {
-        await database.shutdown()
-        throw error
     }
 }
 

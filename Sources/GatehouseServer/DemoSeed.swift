@@ -93,16 +93,3 @@ public enum DemoSeed {
                       appClientID: app.client.clientID, appClientSecret: appSecret.value)
     }
 }
-
-/// `gatehouse migrate`: opens the store, applies migrations, closes it.
-public func runMigrations(configuration: GatehouseConfiguration, logger: Logger) async throws -> [Int] {
-    let database = try Database.open(url: configuration.resolvedDatabaseURL, logger: logger)
-    do {
-        let applied = try await MigrationRunner().run(on: database, logger: logger)
-        await database.shutdown()
-        return applied
-    } catch {
-        await database.shutdown()
-        throw error
-    }
-}

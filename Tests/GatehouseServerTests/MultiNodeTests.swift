@@ -17,13 +17,7 @@ struct MultiNodeTests {
         let masterKey = MasterKey.generate().encoded
         let clock = ManualClock(Date(timeIntervalSince1970: 1_600_000_000))
         @Sendable func configuration() -> GatehouseConfiguration {
-            var c = GatehouseConfiguration()
-            c.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-node-\(UUID().uuidString)").path
-            c.adminToken = TestApp.adminToken
-            c.bcryptCost = 4
-            c.clock = clock
-            c.issuer = "http://gatehouse.test"
-            c.masterKey = masterKey
+            var c = TestApp.baseConfiguration(clock: clock, masterKey: masterKey)
             c.databaseURL = url
             c.databaseSchema = schema
             return c

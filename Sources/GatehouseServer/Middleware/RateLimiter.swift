@@ -12,7 +12,12 @@ final class RateLimiter: Sendable {
     let policy: RateLimitPolicy
     /// Nil means in-memory counting in `table`.
     private let shared: (any RateCounterStore)?
-    private let table = Mutex<[String: Int]>([:])
+    private let table = Mutex<[Window: Int]>([:])
+
+    private struct Window: Hashable {
+        let bucket: String
+        let start: Int64
+    }
     private let calls = Atomic<Int>(0)
 
     init(policy: RateLimitPolicy, shared store: (any RateCounterStore)?) {
@@ -31,13 +36,11 @@ final class RateLimiter: Sendable {
             counts = try await store.increment(keys, pruneBefore: prune)
         } else {
             counts = table.withLock { table in
-                if let prune {
-                    table = table.filter { Int64($0.key.split(separator: "@").last ?? "0") ?? 0 >= prune }
-                }
+                if let prune { table = table.filter { $0.key.start >= prune } }
                 return keys.map { key in
-                    let id = "\(key.bucket)@\(key.windowStart)"
-                    table[id, default: 0] += 1
-                    return table[id]!
+                    let window = Window(bucket: key.bucket, start: key.windowStart)
+                    table[window, default: 0] += 1
+                    return table[window]!
                 }
             }
         }

@@ -52,10 +52,6 @@ struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStor
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
-        } catch let error as StoreError {
-            response = try APIError(error).response(from: request, context: context)
-        } catch let error as ValidationError {
-            response = try APIError(error).response(from: request, context: context)
         }
         response.headers.append(contentsOf: headers)
         return response

@@ -70,15 +70,18 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
-/// Maps lower-layer errors (store, core validation) to ``APIError`` at the edge, in one place.
-struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as StoreError {
-            throw APIError(error)
-        } catch let error as ValidationError {
-            throw APIError(error)
-        }
+/// Lower layers' errors render themselves, wherever they are thrown (router or group middleware, handlers):
+/// a store refusal and a Core validation failure each have one HTTP meaning, given by ``APIError``.
+extension StoreError: HTTPResponseError {
+    public var status: HTTPResponse.Status { APIError(self).status }
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try APIError(self).response(from: request, context: context)
+    }
+}
+
+extension ValidationError: HTTPResponseError {
+    public var status: HTTPResponse.Status { APIError(self).status }
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try APIError(self).response(from: request, context: context)
     }
 }

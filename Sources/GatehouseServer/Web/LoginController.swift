@@ -82,7 +82,7 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
         let sessionID = RandomToken.base64URL(byteCount: 32)
         let now = configuration.clock.now
         try await repository.createSession(
-            idHash: Self.hash(sessionID),
+            idHash: sessionIDHash(sessionID),
             session: WebSession(personID: person.id, csrfToken: RandomToken.base64URL(byteCount: 24), expiresAt: now.addingTimeInterval(Self.sessionLifetime)),
             at: now
         )
@@ -95,9 +95,9 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await Self.form(&request, context: context)
-        if let id = request.cookies["gh_session"]?.value, let session = try await repository.session(idHash: Self.hash(id), at: configuration.clock.now),
+        if let id = request.cookies["gh_session"]?.value, let session = try await repository.session(idHash: sessionIDHash(id), at: configuration.clock.now),
            let token = form["csrf_token"], Self.constantTimeEquals(token, session.csrfToken) {
-            try await repository.deleteSession(idHash: Self.hash(id))
+            try await repository.deleteSession(idHash: sessionIDHash(id))
         }
         var response = Response(status: .seeOther, headers: [.location: "/login"])
         response.setCookie(cookie("gh_session", "", maxAge: 0))
@@ -106,7 +106,7 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = request.cookies["gh_session"]?.value,
-              let session = try await repository.session(idHash: Self.hash(id), at: configuration.clock.now),
+              let session = try await repository.session(idHash: sessionIDHash(id), at: configuration.clock.now),
               let person = try await repository.person(id: session.personID)
         else {
             return Response(status: .seeOther, headers: [.location: "/login"])
@@ -114,22 +114,15 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
         return html(Templates.page("home", title: "Home", ["name": person.name, "email": person.email, "csrf": session.csrfToken]))
     }
 
-    static func hash(_ value: String) -> String { sessionIDHash(value) }
-
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         GatehouseServer.constantTimeEquals(SHA256.hash(data: Data(a.utf8)), SHA256.hash(data: Data(b.utf8)))
     }
 
+    /// The token endpoint's form parser; a malformed or repeated field yields an empty form, which then fails
+    /// the CSRF check like any other bad post.
     static func form(_ request: inout Request, context: AppRequestContext) async throws -> [String: String] {
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        var result: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if let key = FormURLEncoded.decode(String(parts[0])), let value = FormURLEncoded.decode(parts.count > 1 ? String(parts[1]) : "") {
-                result[key] = value
-            }
-        }
-        return result
+        return (try? FormURLEncoded.parse(String(buffer: body))) ?? [:]
     }
 }
 

@@ -30,6 +30,19 @@ struct TestApp {
     let clock: ManualClock
     let configuration: GatehouseConfiguration
 
+    /// What every test app shares: a fresh data directory, the test operator token, a cheap bcrypt cost,
+    /// the given clock and master key, and a fixed issuer.
+    static func baseConfiguration(clock: ManualClock, masterKey: String) -> GatehouseConfiguration {
+        var configuration = GatehouseConfiguration()
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-test-\(UUID().uuidString)").path
+        configuration.adminToken = adminToken
+        configuration.bcryptCost = 4
+        configuration.clock = clock
+        configuration.issuer = "http://gatehouse.test"
+        configuration.masterKey = masterKey
+        return configuration
+    }
+
     /// Builds the app, runs `body` against it through Hummingbird's test client, then drops the store.
     static func run<T: Sendable>(
         _ kind: StoreKind,
@@ -38,14 +51,8 @@ struct TestApp {
         configure: (inout GatehouseConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-test-\(UUID().uuidString)").path
-        var configuration = GatehouseConfiguration()
-        configuration.dataDirectory = directory
-        configuration.adminToken = adminToken
-        configuration.bcryptCost = 4
-        configuration.clock = clock
-        configuration.issuer = "http://gatehouse.test"
-        configuration.masterKey = MasterKey.generate().encoded
+        var configuration = baseConfiguration(clock: clock, masterKey: MasterKey.generate().encoded)
+        let directory = configuration.dataDirectory
         var schema: String?
         if kind == .postgres {
             let url = ProcessInfo.processInfo.environment["POSTGRES_URL"]!
