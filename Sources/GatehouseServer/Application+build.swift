@@ -18,7 +18,7 @@ public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
     let database = try configuration.openDatabase(logger: logger)
-    let store = SQLStore(database: database)
+    let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL)
     let keys: KeyRing
     let masterKey: MasterKey
     do {
@@ -45,40 +45,63 @@ public func buildApplication(
     return (app, runtime)
 }
 
-func buildRouter<Repository: GatehouseRepository>(
-    store: Repository, runtime: GatehouseRuntime, configuration: GatehouseConfiguration
+func buildRouter<Store: GatehouseRepository>(
+    store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
 
-    let auditor = Auditor(store: store, clock: configuration.clock)
+    let clock = configuration.clock
+    let services = Services(store: store, runtime: runtime, configuration: configuration)
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
-        ttl: configuration.tokenTTL, clock: configuration.clock, policy: configuration.sunsetPolicy,
+        ttl: configuration.tokenTTL, clock: clock, policy: configuration.sunsetPolicy,
         verifiedSignatures: VerifiedTokenCache()
     )
     HealthController(store: runtime.store, metrics: configuration.metrics).addRoutes(to: router)
-    OAuthController(tokens: tokens, auditor: auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)
+    OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)
 
     LoginController(
-        repository: store, auditor: auditor, configuration: configuration,
+        repository: store, auditor: services.auditor, passwords: services.passwords, configuration: configuration,
         dummyHash: Bcrypt.hash(RandomToken.base64URL(byteCount: 16), cost: configuration.bcryptCost)
     ).addRoutes(to: router)
 
     DocsController(configuration: configuration).addRoutes(to: router)
 
+    // REST: one job per middleware. Bearer token, then deprecation headers (so every later refusal carries
+    // them), then company and principal, then the rate limit; the typed context makes the principal certain.
     let rateLimiter = RateLimiter(policy: configuration.rateLimits, shared: runtime.store.database.kind == .postgres ? store : nil)
-    let rest = router.group("rest").add(middleware: BearerAuthenticator(tokens: tokens, rateLimiter: rateLimiter))
-    MeController(repository: store).addRoutes(to: rest)
-    CompaniesController(repository: store).addRoutes(to: rest)
-    ProjectsController(repository: store, auditor: auditor).addRoutes(to: rest)
-    RFIController(repository: store, auditor: auditor, clock: configuration.clock).addRoutes(to: rest)
+    let rest = router.group("rest")
+        .add(middleware: BearerAuthenticator(tokens: tokens))
+        .add(middleware: DeprecationHeaders(policy: configuration.sunsetPolicy, clock: clock, issuer: configuration.resolvedIssuer))
+    func scoped(_ mode: PrincipalResolver<Store>.Mode) -> RouterGroup<RESTRequestContext> {
+        rest.group()
+            .add(middleware: PrincipalResolver(store: store, mode: mode))
+            .add(middleware: RateLimitMiddleware(limiter: rateLimiter, clock: clock))
+            .group(context: RESTRequestContext.self)
+    }
+    let restImplied = scoped(.impliedWhenAbsent), restScoped = scoped(.required)
+    MeController(store: store).addRoutes(to: restImplied)
+    CompaniesController(store: store).addRoutes(impliedCompany: restImplied, to: restScoped)
+    ProjectsController(store: store, directory: services.directory, permissions: services.permissions).addRoutes(to: restScoped)
+    RFIController(store: store, auditor: services.auditor, clock: clock).addRoutes(to: restScoped)
 
-    let admin = router.group("admin/v1").add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher, clock: configuration.clock))
-    AdminController(repository: store, auditor: auditor, hasher: runtime.hasher, keys: runtime.keys, configuration: configuration).addRoutes(to: admin)
-    AppsController(repository: store, auditor: auditor, hasher: runtime.hasher, configuration: configuration).addRoutes(to: admin)
-    SunsetController(repository: store, auditor: auditor, configuration: configuration).addRoutes(to: admin)
+    // Admin: who calls is proven once; where they may act is the group's business.
+    let admin = router.group("admin/v1")
+        .add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher, clock: clock))
+    let operatorOnly = admin.group().add(middleware: OperatorOnly()).group(context: AdminRequestContext.self)
+    let company = admin.group("companies/:cid").add(middleware: CompanyScope(store: store, source: .company(parameter: "cid")))
+        .group(context: CompanyRequestContext.self)
+    let project = admin.group("projects/:pid").add(middleware: CompanyScope(store: store, source: .project(parameter: "pid")))
+        .group(context: CompanyRequestContext.self)
+    DirectoryController(directory: services.directory).addRoutes(operator: operatorOnly, company: company)
+    PermissionsController(permissions: services.permissions, directory: services.directory).addRoutes(company: company, project: project)
+    ServiceAccountsController(accounts: services.serviceAccounts).addRoutes(company: company)
+    AppsController(apps: services.apps, installations: services.installations).addRoutes(operator: operatorOnly)
+    InstallationsController(installations: services.installations).addRoutes(company: company)
+    PolicyController(policy: services.policy).addRoutes(operator: operatorOnly, company: company)
+    KeysController(keys: services.keys, store: store).addRoutes(operator: operatorOnly)
     return router
 }
 

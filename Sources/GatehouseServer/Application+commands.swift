@@ -31,17 +31,17 @@ extension GatehouseConfiguration {
 /// `gatehouse migrate`: applies pending migrations and returns their versions.
 public func runMigrations(configuration: GatehouseConfiguration, logger: Logger) async throws -> [Int] {
     try await configuration.withDatabase(logger: logger) { database in
-        try await MigrationRunner().run(on: database, logger: logger)
+        try await MigrationRunner(clock: configuration.clock).run(on: database, logger: logger)
     }
 }
 
 /// `gatehouse admin-token create`: stores a new operator token's keyed hash and returns the token, once.
 public func createAdminToken(name: String, configuration: GatehouseConfiguration, logger: Logger) async throws -> String {
     try await configuration.withDatabase(logger: logger) { database in
-        let store = SQLStore(database: database)
+        let store = SQLStore(database: database, clock: configuration.clock)
         try await store.migrate(logger: logger)
         let token = ClientSecret.generate()
-        _ = try await store.createAdminToken(name: name, hash: try configuration.loadMasterKey().secretHasher.hash(token), at: Date())
+        _ = try await store.createAdminToken(name: name, hash: try configuration.loadMasterKey().secretHasher.hash(token), at: configuration.clock.now)
         return token.value
     }
 }

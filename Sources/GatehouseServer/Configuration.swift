@@ -26,6 +26,9 @@ public struct GatehouseConfiguration: Sendable {
     /// bcrypt cost for human passwords; tests lower it.
     public var bcryptCost: UInt8 = 12
     public var clock: any GatehouseCore.Clock = SystemClock()
+    /// How long a cached read may outlive a change made on another node whose notification was lost.
+    /// Notifications make changes visible at once; this is only the backstop.
+    public var cacheTTL: Duration = .seconds(1)
     /// Where `/metrics` reads from; one per application unless shared on purpose.
     public var metrics = GatehouseMetrics()
 

@@ -3,17 +3,33 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The request context for every Gatehouse route.
-public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+/// What every Gatehouse context offers the audit log: the request id and the source address.
+protocol GatehouseRequestContext: RequestContext {
+    var requestID: String { get }
+    var remoteAddressString: String? { get }
+}
+
+extension GatehouseRequestContext {
+    func caller(_ actor: Actor) -> Caller { Caller(actor, remoteAddress: remoteAddressString, requestID: requestID) }
+}
+
+/// The request context for every Gatehouse route. Middleware fills in what it proves; the typed child
+/// contexts below (``RESTRequestContext``, ``AdminRequestContext``, ``CompanyRequestContext``) turn those
+/// optionals into values a handler can rely on.
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, GatehouseRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Where the request came from; recorded in the audit log.
     public let remoteAddress: SocketAddress?
     /// Set by ``RequestIDMiddleware``; echoed as `X-Request-Id` and attached to logs and audit entries.
     public var requestID: String = ""
-    /// The authenticated admin actor, set by the admin authenticator.
-    public var adminActor: String?
-    /// The REST caller, set by ``BearerAuthenticator`` once the token and company are checked.
-    public var principal: Principal?
+    /// The authenticated admin actor, set by ``AdminAuthenticator``.
+    var adminActor: Actor?
+    /// The company an admin route acts on, set by ``CompanyScope`` once the actor may act there.
+    var company: Company?
+    /// The verified bearer token of a REST call, set by ``BearerAuthenticator``.
+    var token: VerifiedToken?
+    /// The REST caller, set by ``PrincipalResolver`` once the company is checked.
+    var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -23,7 +39,71 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Bodies are small JSON or forms; refuse anything large before buffering it.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    var remoteAddressString: String? {
-        remoteAddress?.ipAddress
+    var remoteAddressString: String? { remoteAddress?.ipAddress }
+}
+
+/// A REST handler's context: the principal is proven, so it is not optional.
+struct RESTRequestContext: ChildRequestContext, GatehouseRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let remoteAddressString: String?
+    let principal: Principal
+
+    init(context: AppRequestContext) throws {
+        guard let principal = context.principal else {
+            // Unreachable when the group's middleware ran; refuse rather than trust a missing check.
+            throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required")
+        }
+        self.coreContext = context.coreContext
+        self.requestID = context.requestID
+        self.remoteAddressString = context.remoteAddressString
+        self.principal = principal
     }
+
+    var maxUploadSize: Int { 64 * 1024 }
+    var caller: Caller { caller(.contact(personID: principal.contactID)) }
+}
+
+/// An admin handler's context: the actor is authenticated.
+struct AdminRequestContext: ChildRequestContext, GatehouseRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let remoteAddressString: String?
+    let actor: Actor
+
+    init(context: AppRequestContext) throws {
+        guard let actor = context.adminActor else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required")
+        }
+        self.coreContext = context.coreContext
+        self.requestID = context.requestID
+        self.remoteAddressString = context.remoteAddressString
+        self.actor = actor
+    }
+
+    var maxUploadSize: Int { 64 * 1024 }
+    var caller: Caller { caller(actor) }
+}
+
+/// An admin handler under `/companies/{cid}`: the company exists and the actor may administer it.
+struct CompanyRequestContext: ChildRequestContext, GatehouseRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let remoteAddressString: String?
+    let actor: Actor
+    let company: Company
+
+    init(context: AppRequestContext) throws {
+        guard let actor = context.adminActor, let company = context.company else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required")
+        }
+        self.coreContext = context.coreContext
+        self.requestID = context.requestID
+        self.remoteAddressString = context.remoteAddressString
+        self.actor = actor
+        self.company = company
+    }
+
+    var maxUploadSize: Int { 64 * 1024 }
+    var caller: Caller { caller(actor) }
 }

@@ -86,7 +86,7 @@ struct PermissionRulesTests {
             let theirs = try await app.rest(.post, "/rest/v1.0/projects/\(project)/rfis", token: authorToken, company: company, json: body)
             #expect(theirs.status == .created)
             let theirID = try #require(theirs.json["id"] as? Int)
-            #expect((theirs.json["question"] as? [String: Any])?["body"] as? String == "Which beam on level 3?")
+            #expect(((theirs.json["questions"] as? [[String: Any]])?.first)?["body"] as? String == "Which beam on level 3?")
 
             // readonly: reads, cannot create
             try await app.addMember(project: project, person: account.contactID, template: readonly)

@@ -12,15 +12,13 @@ public struct Principal: Sendable, Equatable {
     public var clientID: String
     public var contactID: Int64
     public var companyID: Int64
-    public var serviceAccountID: Int64?
     public var appID: Int64?
 
-    public init(kind: Kind, clientID: String, contactID: Int64, companyID: Int64, serviceAccountID: Int64? = nil, appID: Int64? = nil) {
+    public init(kind: Kind, clientID: String, contactID: Int64, companyID: Int64, appID: Int64? = nil) {
         self.appID = appID
         self.kind = kind
         self.clientID = clientID
         self.contactID = contactID
         self.companyID = companyID
-        self.serviceAccountID = serviceAccountID
     }
 }

@@ -45,7 +45,12 @@ public struct SemanticVersion: Sendable, Comparable, CustomStringConvertible {
         else { return nil }
         self.major = major; self.minor = minor; self.patch = patch
         self.prerelease = core.count == 2 ? String(core[1]) : nil
-        if let prerelease, prerelease.isEmpty || !prerelease.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." }) { return nil }
+        if let prerelease {
+            let identifiers = prerelease.split(separator: ".", omittingEmptySubsequences: false)
+            guard identifiers.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }),
+                  identifiers.allSatisfy({ Int($0) == nil || $0 == "0" || !$0.hasPrefix("0") })
+            else { return nil }
+        }
     }
 
     public var description: String { "\(major).\(minor).\(patch)" + (prerelease.map { "-\($0)" } ?? "") }
@@ -56,7 +61,22 @@ public struct SemanticVersion: Sendable, Comparable, CustomStringConvertible {
         case (nil, nil): return false
         case (nil, _): return false
         case (_, nil): return true
-        case let (x?, y?): return x < y
+        case let (x?, y?): return precedes(x, y)
         }
+    }
+
+    /// Semver §11.4: dot-separated identifiers compared left to right; numeric ones numerically, and below
+    /// alphanumeric ones; a shorter list that is a prefix of the other comes first. So `alpha.2 < alpha.10`.
+    static func precedes(_ x: String, _ y: String) -> Bool {
+        let left = x.split(separator: "."), right = y.split(separator: ".")
+        for (l, r) in zip(left, right) where l != r {
+            switch (Int(l), Int(r)) {
+            case let (a?, b?): return a < b
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return l < r
+            }
+        }
+        return left.count < right.count
     }
 }

@@ -16,7 +16,4 @@ public struct PermissionTemplate: Sendable, Equatable {
     }
 
     public var isGlobal: Bool { projectID == nil }
-
-    /// A project-specific template may only be used on its own project.
-    public func isUsable(onProject id: Int64) -> Bool { projectID == nil || projectID == id }
 }

@@ -33,10 +33,28 @@ public struct RFI: Sendable, Equatable {
 /// RFI rules beyond the gate table's level check: readonly reads, standard creates and edits its own,
 /// admin does anything.
 public enum RFIPolicy {
-    public static func canRead(_ level: PermissionLevel) -> Bool { level >= .readonly }
-    public static func canCreate(_ level: PermissionLevel) -> Bool { level >= .standard }
+    public enum Action: Sendable {
+        case read, create, edit, delete
+    }
+
+    /// The project `rfi` level an action needs at least. Editing needs standard, and then authorship (``canEdit``).
+    public static func minimumLevel(for action: Action) -> PermissionLevel {
+        switch action {
+        case .read: .readonly
+        case .create, .edit: .standard
+        case .delete: .admin
+        }
+    }
+
+    /// The gate an RFI endpoint asks: the project's own `rfi` level, never the company's.
+    public static func requirement(for action: Action) -> Requirement {
+        .project(.rfi, minimumLevel(for: action), orCompany: false)
+    }
+
+    public static func canRead(_ level: PermissionLevel) -> Bool { level >= minimumLevel(for: .read) }
+    public static func canCreate(_ level: PermissionLevel) -> Bool { level >= minimumLevel(for: .create) }
     public static func canEdit(_ level: PermissionLevel, isAuthor: Bool) -> Bool { level == .admin || (level == .standard && isAuthor) }
-    public static func canDelete(_ level: PermissionLevel) -> Bool { level == .admin }
+    public static func canDelete(_ level: PermissionLevel) -> Bool { level >= minimumLevel(for: .delete) }
 }
 
 /// A person as a member of a company directory or a project, for the users endpoints.

@@ -20,6 +20,21 @@ public struct Access: Sendable, Equatable {
     public func isMember(ofProject id: Int64) -> Bool { projectLevels[id] != nil }
 
     public func level(_ tool: Tool, inProject id: Int64) -> PermissionLevel { projectLevels[id]?[tool] ?? .none }
+
+    /// The level that counts on a project: a company admin holds admin on every tool everywhere, as in
+    /// Procore; anyone else holds what their membership grants. The one place that override is applied.
+    public func effectiveLevel(_ tool: Tool, inProject id: Int64) -> PermissionLevel {
+        isCompanyAdmin ? .admin : level(tool, inProject: id)
+    }
+
+    /// The level that counts at company level, with the same override.
+    public func effectiveLevel(_ tool: Tool) -> PermissionLevel {
+        isCompanyAdmin ? .admin : companyLevels[tool]
+    }
+
+    /// Whether the project lists show every project of the company, or only the caller's own: company
+    /// `portfolio` at readonly or more (a company admin has it).
+    public var seesAllProjects: Bool { effectiveLevel(.portfolio) >= .readonly }
 }
 
 /// The resource a request touches, reduced to what the policy needs.
@@ -66,7 +81,7 @@ public enum AccessPolicy {
                 ? .allow : .forbidden("Requires \(tool.friendlyName) \(needed.displayName) at company level")
         case .projectVisible:
             guard let project else { return .notFound }
-            return access.isMember(ofProject: project.id) || access.companyLevels[.portfolio] >= .readonly
+            return access.isMember(ofProject: project.id) || access.seesAllProjects
                 ? .allow : .forbidden("You are not a member of this project")
         case .project(let tool, let needed, let orCompany):
             guard let project else { return .notFound }

@@ -11,7 +11,8 @@ public struct SystemClock: Clock {
     public var now: Date { Date() }
 }
 
-/// A clock that moves only when told to. Used by tests and the demo; never by production paths.
+/// A clock that moves only when told to. Used by tests, which walk through expiries and sunset phases with it;
+/// the server and the demo run on ``SystemClock``.
 public final class ManualClock: Clock {
     private let current: Mutex<Date>
 

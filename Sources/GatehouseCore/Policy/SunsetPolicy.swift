@@ -43,6 +43,24 @@ public struct SunsetPolicy: Sendable, Equatable {
         return .active
     }
 
+    /// Why a traditional account cannot be created now, or nil when it can: creation is refused from the
+    /// creation-blocked phase on (422, naming DMSA as the way forward).
+    public func creationRefusal(at now: Date) -> ValidationError? {
+        let phase = phase(at: now)
+        guard phase == .creationBlocked || phase == .sunset else { return nil }
+        let day = ISO8601DateFormatter().string(from: creationBlockedAt)
+        return ValidationError(
+            "Creating traditional service accounts is blocked since \(day). Create a developer managed service account (DMSA) app and install it instead; existing accounts can be moved with the migrate action.",
+            fields: ["app_type": "traditional service accounts can no longer be created; use a DMSA app"]
+        )
+    }
+
+    /// Whether a traditional account's tokens and token requests still work.
+    public func traditionalAccountsWork(at now: Date) -> Bool { phase(at: now) != .sunset }
+
+    /// Whether answers to a traditional account carry the deprecation headers.
+    public func isDeprecated(at now: Date) -> Bool { phase(at: now) != .active }
+
     /// Parses `YYYY-MM-DD` (the start of that day UTC) or a full ISO 8601 time.
     /// `endOfDay` makes a bare date mean the end of that day, as the sunset date does.
     public static func parseDate(_ text: String, endOfDay: Bool = false) -> Date? {

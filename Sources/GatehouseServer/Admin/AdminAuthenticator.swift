@@ -4,18 +4,13 @@ import GatehouseCore
 import GatehouseStore
 import Hummingbird
 
-/// Guards `/admin/v1` with the operator token from `GATEHOUSE_ADMIN_TOKEN`.
+/// Authenticates `/admin/v1`: the operator token from `GATEHOUSE_ADMIN_TOKEN`, a named operator token from
+/// `gatehouse admin-token create` (stored as a keyed hash), or a signed-in user's session cookie.
 ///
-/// Both sides are hashed before comparing so the comparison is over fixed-length digests, and the
-/// digest comparison itself is constant time. With no token configured the admin API refuses everything.
-/// Tokens made by `gatehouse admin-token create` are accepted too: they are stored as keyed hashes and looked
-/// up by hash, and the audit log names them (`operator:<name>`).
-///
-/// A logged-in user's session works too (cookie `gh_session`), checked against that user's company permissions:
-/// only routes under `/companies/{cid}` or `/projects/{pid}` of a company where the user is a company admin
-/// (tool `admin` at admin). Everything deployment-wide stays operator-only. Cookie-authenticated writes need the
-/// session's CSRF token in `X-CSRF-Token`, since browsers send cookies on cross-site requests.
-struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & DirectoryStore & ProjectStore & PersonStore>: RouterMiddleware {
+/// It only says *who* calls. *Where* they may act is decided by the route groups: ``CompanyScope`` for
+/// company routes, ``OperatorOnly`` for deployment-wide ones. Cookie-authenticated writes need the session's
+/// CSRF token in `X-CSRF-Token`, since browsers send cookies on cross-site requests.
+struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let expectedDigest: SHA256Digest?
     let store: Store
@@ -30,73 +25,96 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & DirectoryStore
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.adminActor = try await authenticate(request)
+        return try await next(request, context)
+    }
+
+    private func authenticate(_ request: Request) async throws -> Actor {
         let challenge: HTTPFields = [.wwwAuthenticate: "Bearer realm=\"gatehouse-admin\""]
         guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
-            if let cookie = request.cookies["gh_session"]?.value {
-                var context = context
-                context.adminActor = try await authorizeSession(cookie, request: request)
-                return try await next(request, context)
-            }
+            if let cookie = request.cookies["gh_session"]?.value { return try await authenticateSession(cookie, request: request) }
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required", headers: challenge)
         }
         let token = String(authorization.dropFirst("bearer ".count))
-        var context = context
-        if let expectedDigest, constantTimeEquals(SHA256.hash(data: Data(token.utf8)), expectedDigest) {
-            context.adminActor = "operator"
-        } else if let name = try await store.adminTokenName(hash: hasher.hash(ClientSecret(token))) {
-            context.adminActor = "operator:\(name)"
-        } else if expectedDigest == nil {
+        // Both sides are hashed first, so the constant-time comparison runs over fixed-length digests.
+        if let expectedDigest, SHA256.hash(data: Data(token.utf8)) == expectedDigest {
+            return .operator(name: nil)
+        }
+        if let name = try await store.adminTokenName(hash: hasher.hash(ClientSecret(token))) {
+            return .operator(name: name)
+        }
+        if expectedDigest == nil {
             throw APIError(.unauthorized, code: "admin_disabled",
                            message: "no valid operator token: set GATEHOUSE_ADMIN_TOKEN or create one with gatehouse admin-token create", headers: challenge)
-        } else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token is not valid", headers: challenge)
         }
-        return try await next(request, context)
+        throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token is not valid", headers: challenge)
     }
-}
 
-extension AdminAuthenticator {
-    /// Returns the audit actor for a session that may call this route, or throws 401/403.
-    private func authorizeSession(_ cookie: String, request: Request) async throws -> String {
+    private func authenticateSession(_ cookie: String, request: Request) async throws -> Actor {
         guard let session = try await store.session(idHash: sessionIDHash(cookie), at: clock.now),
               let person = try await store.person(id: session.personID), person.canLogIn, person.isActive
         else {
             throw APIError(.unauthorized, code: "unauthorized", message: "the session has expired; sign in again")
         }
         if request.method != .get && request.method != .head {
-            guard let token = request.headers[.csrfToken],
-                  constantTimeEquals(SHA256.hash(data: Data(token.utf8)), SHA256.hash(data: Data(session.csrfToken.utf8)))
-            else {
+            guard let token = request.headers[.csrfToken], constantTimeEquals(token, session.csrfToken) else {
                 throw APIError.forbidden("X-CSRF-Token is missing or does not match this session")
             }
         }
-        guard let companyID = try await companyOfRoute(request.uri.path) else {
-            throw APIError.forbidden("this admin route needs an operator token")
-        }
-        let access = try await store.access(companyID: companyID, personID: person.id)
-        guard access.isInDirectory, access.isCompanyAdmin else {
-            throw APIError.forbidden("you are not a company admin of company \(companyID)")
-        }
-        return "person:\(person.id)"
-    }
-
-    /// The company a company-scoped admin route acts on: `/companies/{cid}/…` or `/projects/{pid}/…`.
-    private func companyOfRoute(_ path: String) async throws -> Int64? {
-        let parts = path.split(separator: "/").map(String.init)   // ["admin", "v1", "companies", "7", ...]
-        guard parts.count >= 4, parts[0] == "admin", parts[1] == "v1", let id = Int64(parts[3]), id > 0 else { return nil }
-        switch parts[2] {
-        case "companies": return id
-        case "projects": return try await store.project(id: id)?.companyID
-        default: return nil
-        }
+        return .user(personID: person.id)
     }
 }
 
-/// Compares two digests without an early exit.
-func constantTimeEquals<D: Digest>(_ a: D, _ b: D) -> Bool {
-    let x = Array(a), y = Array(b)
-    guard x.count == y.count else { return false }
-    var difference: UInt8 = 0
-    for i in x.indices { difference |= x[i] ^ y[i] }
-    return difference == 0
+/// Deployment-wide admin routes (creating companies, apps, keys, the audit log) answer operators only.
+struct OperatorOnly: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.adminActor?.isOperator == true else { throw APIError.forbidden("this admin route needs an operator token") }
+        return try await next(request, context)
+    }
+}
+
+/// Resolves the company a company-scoped admin route acts on, once, from `/companies/{cid}` or from the
+/// project in `/projects/{pid}`, and checks that the actor may administer it: an operator anywhere, a session
+/// user only where they are a company admin (tool `admin` at admin).
+struct CompanyScope<Store: CompanyStore & ProjectStore & DirectoryStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    enum Source: Sendable {
+        case company(parameter: String)
+        case project(parameter: String)
+    }
+    let store: Store
+    let source: Source
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let company: Company?
+        switch source {
+        case .company(let parameter):
+            company = try await store.company(id: try context.parameters.id(parameter, resource: "company"))
+            guard company != nil else { throw APIError.notFound("company") }
+        case .project(let parameter):
+            guard let project = try await store.project(id: try context.parameters.id(parameter, resource: "project")) else {
+                throw APIError.notFound("project")
+            }
+            company = try await store.company(id: project.companyID)
+        }
+        guard let company else { throw APIError.notFound("company") }
+        if case .user(let personID) = context.adminActor {
+            let access = try await store.access(companyID: company.id, personID: personID)
+            guard access.isInDirectory, access.isCompanyAdmin else {
+                throw APIError.forbidden("you are not a company admin of company \(company.id)")
+            }
+        }
+        context.company = company
+        return try await next(request, context)
+    }
+}
+
+/// Compares two strings in constant time over their SHA-256 digests (swift-crypto's digest equality is
+/// constant time), so neither the content nor the length leaks through timing.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    SHA256.hash(data: Data(a.utf8)) == SHA256.hash(data: Data(b.utf8))
 }

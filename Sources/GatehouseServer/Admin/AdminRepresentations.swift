@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseStore
 
 /// The admin API's JSON shapes. Kept apart from the domain types so the wire format is explicit.
 struct CompanyBody: Encodable {
@@ -61,4 +62,149 @@ struct AuditEntryBody: Encodable {
     let detail: String?
     let remote_address: String?
     let request_id: String?
+}
+
+extension ServiceAccountBody {
+    init(_ view: ServiceAccountView, secret: ClientSecret? = nil) {
+        self.init(view.account, contactEmail: view.contactEmail, secret: secret)
+    }
+}
+
+extension AuditEntryBody {
+    init(_ e: AuditEntry) {
+        self.init(id: e.id, at: ISO8601DateFormatter().string(from: e.at), actor: e.actor, action: e.action, target: e.target,
+                  outcome: e.outcome, detail: e.detail, remote_address: e.remoteAddress, request_id: e.requestID)
+    }
+}
+
+struct SecretBody: Encodable {
+    let id: Int64
+    let created_at: String
+    let expires_at: String?
+    init(_ s: StoredSecret) {
+        let f = ISO8601DateFormatter()
+        id = s.id; created_at = f.string(from: s.createdAt); expires_at = s.expiresAt.map(f.string(from:))
+    }
+}
+
+/// A service account answer plus the new secret's id (and, after a rotation, every active secret).
+struct SecretAnswer: Encodable {
+    let account: ServiceAccountBody
+    let secret_id: Int64
+    let secrets: [SecretBody]?
+
+    func encode(to encoder: any Encoder) throws {
+        try account.encode(to: encoder)
+        enum Keys: String, CodingKey { case secret_id, secrets }
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(secret_id, forKey: .secret_id)
+        try container.encodeIfPresent(secrets, forKey: .secrets)
+    }
+}
+
+struct AdminTemplateBody: Encodable {
+    let id: Int64
+    let company_id: Int64
+    let name: String
+    let project_id: Int64?
+    let tools: [String: String]
+    init(_ t: PermissionTemplate) {
+        id = t.id; company_id = t.companyID; name = t.name; project_id = t.projectID
+        tools = Dictionary(uniqueKeysWithValues: t.levels.levels.map { ($0.key, $0.value.rawValue) })
+    }
+}
+
+struct AppBody: Encodable {
+    let id: Int64
+    let name: String
+    let client_id: String
+    let client_secret: String?
+    init(_ app: App, secret: ClientSecret? = nil) {
+        id = app.id; name = app.name; client_id = app.client.clientID; client_secret = secret?.value
+    }
+}
+
+struct VersionBody: Encodable {
+    let id: Int64
+    let app_id: Int64
+    let version: String
+    let version_key: String
+    let status: String
+    let dmsa: Bool
+    let manifest: AnyJSON?
+    init(_ v: AppVersion) {
+        id = v.id; app_id = v.appID; version = v.version; version_key = v.versionKey; status = v.status.rawValue; dmsa = v.isDMSA
+        manifest = (try? JSONSerialization.jsonObject(with: Data(v.manifest.json.utf8))).map(AnyJSON.init)
+    }
+}
+
+struct InstallationBody: Encodable {
+    struct AppRef: Encodable {
+        let id: Int64
+        let name: String
+    }
+    struct Contact: Encodable {
+        let id: Int64
+        let email: String
+    }
+    let id: Int64
+    let company_id: Int64
+    let app: AppRef
+    let version: String
+    let status: String
+    let contact: Contact
+    init(_ v: InstallationView) {
+        let i = v.installation
+        id = i.id; company_id = i.companyID; app = AppRef(id: i.appID, name: v.appName); version = v.version
+        status = i.isActive ? "installed" : "uninstalled"; contact = Contact(id: i.contactID, email: v.contactEmail)
+    }
+}
+
+struct MarketplaceEntry: Encodable {
+    let id: Int64
+    let name: String
+    let has_dmsa_version: Bool
+    let listed: Bool
+    let status: String
+    init(_ l: MarketplaceListing) {
+        id = l.appID; name = l.name; has_dmsa_version = l.hasDMSAVersion; listed = l.isListed; status = l.status
+    }
+}
+
+struct MigrationRow: Encodable {
+    struct Account: Encodable {
+        let id: Int64
+        let name: String
+        let app_type: String
+        let status: String
+    }
+    struct AppRef: Encodable {
+        let id: Int64
+        let name: String
+    }
+    let service_account: Account
+    let app: AppRef?
+    let has_dmsa_version: Bool
+    let dmsa_version: String?
+    let permissions: [String: String]
+    let project_ids: [Int64]
+    let recommended_action: String
+
+    init(_ r: MigrationReportRow) {
+        let a = r.account
+        service_account = Account(id: a.id, name: a.name, app_type: a.appType.rawValue, status: a.client.isEnabled ? "active" : "disabled")
+        app = r.app.map { AppRef(id: $0.id, name: $0.name) }
+        has_dmsa_version = r.dmsaVersion != nil
+        dmsa_version = r.dmsaVersion?.version
+        permissions = r.levels.levels.filter { $0.value != .none }.mapValues(\.rawValue)
+        project_ids = r.projectIDs
+        recommended_action = r.recommendation
+    }
+}
+
+struct MigrationReport: Encodable {
+    let company_id: Int64
+    let phase: String
+    let sunset_at: String
+    let accounts: [MigrationRow]
 }

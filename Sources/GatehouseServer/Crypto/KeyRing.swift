@@ -7,7 +7,10 @@ import JWTKit
 /// The ES256 signing keys: loaded from the store, unsealed with the master key, published as a JWKS.
 ///
 /// A key is published from its creation and signs from `activatesAt`, so verifiers that cache the JWKS
-/// already know it when the first token signed by it arrives. Retired keys keep verifying.
+/// already know it when the first token signed by it arrives. A superseded key leaves the JWKS one token
+/// lifetime after its successor activates. Verification here still accepts every stored key, superseded
+/// or not: nothing retires a key yet (`retiredAt` only stops it signing), and the token's own expiry is what
+/// ends the tokens it signed.
 public actor KeyRing {
     private let store: any SigningKeyStore
     private let masterKey: MasterKey
@@ -138,7 +141,7 @@ extension KeyRing {
         let published: Bool
     }
 
-    func describe() throws -> [KeyDescription] {
+    func describe() -> [KeyDescription] {
         let f = ISO8601DateFormatter()
         let signing = try? signingKID()
         let published = Set(publishedKeys().map(\.kid))

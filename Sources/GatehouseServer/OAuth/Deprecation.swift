@@ -14,11 +14,6 @@ enum Deprecation {
         ]
     }
 
-    /// Whether a traditional account's responses carry the headers now: from the deprecation date on.
-    static func applies(policy: SunsetPolicy, at now: Date) -> Bool {
-        policy.phase(at: now) != .active
-    }
-
     /// IMF-fixdate (RFC 9110 §5.6.7), e.g. `Wed, 01 Jan 2025 00:00:00 GMT`.
     static func httpDate(_ date: Date) -> String {
         let formatter = DateFormatter()

@@ -28,8 +28,9 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
         let record = try await tokens.authenticate(parsed.credentials)
         if let token = parsed.parameters["token"], let verified = try? await tokens.verify(token),
            verified.claims.clientID == record.client.clientID {
-            try await tokens.repository.revokeToken(jti: verified.claims.jti.value, expiresAt: verified.claims.exp.value)
-            await auditor.record("token.revoke", actor: "client:\(record.client.clientID)", target: "jti:\(verified.claims.jti.value)", context: context)
+            try await tokens.revoke(verified)
+            await auditor.record("token.revoke", actor: "client:\(record.client.clientID)", target: "jti:\(verified.claims.jti.value)",
+                                 remoteAddress: context.remoteAddressString, requestID: context.requestID)
         }
         return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
     }
@@ -78,21 +79,25 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
             clientID = parsed.credentials.clientID
             let issued = try await tokens.issue(parsed)
-            await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID, context: context)
+            await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID,
+                                 remoteAddress: context.remoteAddressString, requestID: context.requestID)
             metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
             var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
-            if issued.record.serviceAccount != nil, Deprecation.applies(policy: tokens.policy, at: issued.createdAt) {
+            if issued.record.serviceAccount != nil, tokens.policy.isDeprecated(at: issued.createdAt) {
                 headers.append(contentsOf: Deprecation.headers(policy: tokens.policy, issuer: issuer))
             }
             return try JSONResponse.make(
                 TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: Int64(issued.createdAt.timeIntervalSince1970)),
                 headers: headers
             )
-        } catch let error as OAuthError {
+        } catch {
+            // Every failure answers in RFC 6749's shape and is counted, whichever layer raised it.
+            let error = OAuthError(wrapping: error)
             metrics.tokenRequest(outcome: error.code.rawValue, duration: ContinuousClock.now - start)
             await auditor.record(
                 "token.issue", actor: clientID.map { "client:\($0)" } ?? "anonymous", target: clientID,
-                outcome: "failure", detail: "\(error.code): \(error.description ?? "")", context: context
+                outcome: "failure", detail: "\(error.code): \(error.description ?? "")",
+                remoteAddress: context.remoteAddressString, requestID: context.requestID
             )
             throw error
         }

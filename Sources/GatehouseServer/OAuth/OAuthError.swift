@@ -7,10 +7,13 @@ public struct OAuthError: HTTPResponseError, Sendable {
         public let rawValue: String
         public static let invalidRequest = Code(rawValue: "invalid_request")
         public static let invalidClient = Code(rawValue: "invalid_client")
-        public static let invalidGrant = Code(rawValue: "invalid_grant")
         public static let unauthorizedClient = Code(rawValue: "unauthorized_client")
         public static let unsupportedGrantType = Code(rawValue: "unsupported_grant_type")
         public static let invalidScope = Code(rawValue: "invalid_scope")
+        /// RFC 6749 §4.1.2.1's codes for the server's own trouble, used here in §5.2's shape so a token client
+        /// always reads one error format.
+        public static let temporarilyUnavailable = Code(rawValue: "temporarily_unavailable")
+        public static let serverError = Code(rawValue: "server_error")
         public var description: String { rawValue }
     }
 
@@ -29,7 +32,27 @@ public struct OAuthError: HTTPResponseError, Sendable {
 
     /// 401 for `invalid_client` (RFC 6749 §5.2 requires it with Basic; we use it for every method so clients
     /// see one status), 400 for everything else.
-    public var status: HTTPResponse.Status { code == .invalidClient ? .unauthorized : .badRequest }
+    public var status: HTTPResponse.Status {
+        switch code {
+        case .invalidClient: .unauthorized
+        case .temporarilyUnavailable: .serviceUnavailable
+        case .serverError: .internalServerError
+        default: .badRequest
+        }
+    }
+
+    /// Any error met while answering a token request, in RFC 6749's shape: a client's mistake that another
+    /// layer refused (a body too large, a malformed form) is `invalid_request`; anything else is the server's.
+    public init(wrapping error: any Error) {
+        switch error {
+        case let error as OAuthError:
+            self = error
+        case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
+            self.init(.invalidRequest, (error as? APIError)?.message ?? "the request could not be read")
+        default:
+            self.init(.temporarilyUnavailable, "the token service is temporarily unavailable; retry")
+        }
+    }
 
     private struct Body: Encodable {
         let error: String

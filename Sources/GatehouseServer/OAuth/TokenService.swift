@@ -44,7 +44,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         guard record.client.isEnabled else {
             throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
         }
-        if record.serviceAccount != nil, policy.phase(at: now) == .sunset {
+        if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: now) {
             var error = OAuthError(.unauthorizedClient, "Traditional service accounts were sunset on \(Deprecation.httpDate(policy.sunsetAt)); migrate to a developer managed service account (DMSA)")
             error.extraHeaders = Deprecation.headers(policy: policy, issuer: issuer)
             throw error
@@ -75,7 +75,13 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
             else { throw OAuthError(.invalidClient, "client authentication failed") }
             let verifier = ClientAssertionVerifier(issuer: issuer, clock: clock)
             let (jti, expiresAt) = try await verifier.verify(assertion, clientID: clientID, jwks: record.jwks)
-            let fresh = (try? await repository.useAssertion(jti: "\(clientID):\(jti)", expiresAt: expiresAt, at: now)) ?? false
+            let fresh: Bool
+            do {
+                fresh = try await repository.useAssertion(jti: "\(clientID):\(jti)", expiresAt: expiresAt, at: now)
+            } catch {
+                // A replay check that could not run is not a replay: say so, and let the client retry.
+                throw OAuthError(.temporarilyUnavailable, "the token service is temporarily unavailable; retry")
+            }
             guard fresh else { throw OAuthError(.invalidClient, "client assertion jti was already used") }
             return record
         }
@@ -93,19 +99,14 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         return record
     }
 
-    /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`.
-    enum Rejection: Error {
-        case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, revoked, sunset
-    }
-
-    struct Verified: Sendable {
-        let claims: AccessTokenClaims
-        let record: ClientRecord
+    /// Revokes one token (RFC 7009) until its own expiry.
+    func revoke(_ token: VerifiedToken) async throws {
+        try await repository.revokeToken(jti: token.claims.jti.value, expiresAt: token.claims.exp.value)
     }
 
     /// Checks signature, `typ`, issuer and expiry, then the live client state: it must exist, be enabled
     /// and still be on the generation the token was issued under.
-    func verify(_ token: String) async throws(Rejection) -> Verified {
+    func verify(_ token: String) async throws(TokenRejection) -> VerifiedToken {
         guard Self.headerType(of: token) == "at+jwt" else { throw .wrongType }
         let claims: AccessTokenClaims
         if let cached = verifiedSignatures[token] {
@@ -124,17 +125,17 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         do {
             record = try await repository.clientRecord(clientID: claims.clientID)
         } catch {
-            throw .unknownClient
+            throw .unavailable
         }
         guard let record else { throw .unknownClient }
         guard record.client.isEnabled else { throw .disabled }
         guard record.client.generation == claims.gen else { throw .superseded }
         // Tokens of traditional accounts stop at the sunset instant, whatever their own expiry says.
-        if record.serviceAccount != nil, policy.phase(at: clock.now) == .sunset { throw .sunset }
+        if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: clock.now) { throw .sunset }
         let revoked: Bool
-        do { revoked = try await repository.isTokenRevoked(jti: claims.jti.value) } catch { throw .unknownClient }
+        do { revoked = try await repository.isTokenRevoked(jti: claims.jti.value) } catch { throw .unavailable }
         guard !revoked else { throw .revoked }
-        return Verified(claims: claims, record: record)
+        return VerifiedToken(claims: claims, record: record)
     }
 
     /// RFC 9068 §4: resource servers must check `typ` is `at+jwt`, so an ID token or assertion cannot pass.
@@ -145,6 +146,21 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         else { return nil }
         return header["typ"] as? String
     }
+}
+
+/// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`, except
+/// `unavailable`: the store could not answer, which says nothing about the token (503, not 401).
+enum TokenRejection: Error {
+    case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, revoked, sunset, unavailable
+}
+
+/// A token whose signature, claims and client state were all checked just now.
+struct VerifiedToken: Sendable {
+    let claims: AccessTokenClaims
+    let record: ClientRecord
+
+    /// A traditional account's token; it carries the deprecation headers and stops at the sunset.
+    var isTraditional: Bool { record.serviceAccount != nil }
 }
 
 /// A bounded map from token string to its verified claims. Entries are dropped wholesale when full; a miss

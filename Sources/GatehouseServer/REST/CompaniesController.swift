@@ -5,82 +5,85 @@ import Hummingbird
 
 /// Company-scoped REST endpoints: companies, the company project list, company users, permission templates
 /// and the caller's own permissions.
-struct CompaniesController<Repository: GatehouseRepository>: Sendable {
-    let repository: Repository
-    var gate: RESTGate<Repository> { RESTGate(repository: repository) }
+struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore & TemplateStore & InstallationStore>: Sendable {
+    let store: Store
+    var gate: RESTGate<Store> { RESTGate(store: store) }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+    /// `/me` and `/companies` never need `Procore-Company-Id`; they are registered on the group that implies it.
+    func addRoutes(impliedCompany group: RouterGroup<RESTRequestContext>, to rest: RouterGroup<RESTRequestContext>) {
         group.get("v1.0/companies", use: companies)
-        group.get("v1.0/companies/:id/projects", use: companyProjects)
-        group.get("v1.1/companies/:id/users", use: companyUsers)
-        group.get("v1.3/companies/:id/users", use: companyUsers)
-        group.get("v1.0/companies/:id/permission_templates", use: templates)
-        group.get("v1.0/companies/:id/permission_templates/:tid", use: template)
-        group.get("v1.0/settings/permissions", use: permissions)
+        rest.get("v1.0/companies/:id/projects", use: companyProjects)
+        // Procore has served company users under every one of these versions; clients pin any of them.
+        for version in ["v1.0", "v1.1", "v1.2", "v1.3"] {
+            rest.get("\(version)/companies/:id/users", use: companyUsers)
+        }
+        rest.get("v1.0/companies/:id/permission_templates", use: templates)
+        rest.get("v1.0/companies/:id/permission_templates/:tid", use: template)
+        rest.get("v1.0/settings/permissions", use: permissions)
     }
 
-    @Sendable func companies(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (principal, _) = try await gate.authorize(context, .principal)
+    /// An app lists every company where it is installed and active; a traditional account, its own company.
+    @Sendable func companies(_ request: Request, context: RESTRequestContext) async throws -> Response {
+        try await gate.authorize(context, .principal)
         var companies: [Company] = []
-        if let appID = principal.appID {
-            // An app lists every company where it is installed and active.
-            for installation in try await repository.installations(appID: appID) where installation.isActive {
-                if let company = try await repository.company(id: installation.companyID) { companies.append(company) }
+        if let appID = context.principal.appID {
+            for installation in try await store.installations(appID: appID) where installation.isActive {
+                if let company = try await store.company(id: installation.companyID) { companies.append(company) }
             }
-        } else if let company = try await repository.company(id: principal.companyID) {
+        } else if let company = try await store.company(id: context.principal.companyID) {
             companies = [company]
         }
-        return try JSONResponse.make(companies.map(CompanyRESTBody.init))
+        return try Pagination.respond(companies.map(CompanyRESTBody.init), request)
     }
 
-    @Sendable func companyProjects(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func companyProjects(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let company = try await gate.company(context)
         try await gate.authorize(context, .company(.portfolio, .readonly))
         let paging = try Pagination(request)
-        let page = try await repository.projects(companyID: company.id, limit: paging.limit, offset: paging.offset)
+        let page = try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset)
         return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request))
     }
 
-    @Sendable func companyUsers(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func companyUsers(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let company = try await gate.company(context)
         try await gate.authorize(context, .company(.directory, .readonly))
         let paging = try Pagination(request)
-        let page = try await repository.directoryMembers(companyID: company.id, limit: paging.limit, offset: paging.offset)
+        let page = try await store.directoryMembers(companyID: company.id, limit: paging.limit, offset: paging.offset)
         return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request))
     }
 
-    @Sendable func templates(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func templates(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let company = try await gate.company(context)
         try await gate.authorize(context, .company(.permissions, .readonly))
-        return try JSONResponse.make(try await repository.templates(companyID: company.id, projectID: nil).map(TemplateBody.init))
+        return try Pagination.respond(try await store.templates(companyID: company.id, projectID: nil).map(TemplateBody.init), request)
     }
 
-    @Sendable func template(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func template(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let company = try await gate.company(context)
         try await gate.authorize(context, .company(.permissions, .readonly))
         let id = try context.parameters.id("tid", resource: "permission template")
-        guard let template = try await repository.template(id: id, companyID: company.id) else { throw APIError.notFound("permission template") }
+        guard let template = try await store.template(id: id, companyID: company.id) else { throw APIError.notFound("permission template") }
         return try JSONResponse.make(TemplateBody(template))
     }
 
     /// The caller's own levels: company levels with `company_id`, the membership's levels with `project_id`.
-    @Sendable func permissions(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func permissions(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let (principal, access) = try await gate.authorize(context, .principal)
+        let access = try await gate.authorize(context, .principal)
         let levels: (Tool) -> PermissionLevel
         let scope: Tool.Scope
         if let rawProject = query["project_id"] {
             guard let id = Int64(String(rawProject)), id > 0 else {
                 throw APIError.badRequest("project_id must be a positive integer", code: "invalid_parameter", fields: ["project_id": "must be a positive integer"])
             }
-            guard let project = try await repository.project(id: id), project.companyID == principal.companyID else { throw APIError.notFound("project") }
+            guard let project = try await store.project(id: id), project.companyID == context.principal.companyID else { throw APIError.notFound("project") }
             scope = .project
-            levels = { access.isCompanyAdmin ? .admin : access.level($0, inProject: project.id) }
+            levels = { access.effectiveLevel($0, inProject: project.id) }
         } else if let rawCompany = query["company_id"] {
             guard let id = Int64(String(rawCompany)), id > 0 else {
                 throw APIError.badRequest("company_id must be a positive integer", code: "invalid_parameter", fields: ["company_id": "must be a positive integer"])
             }
-            guard id == principal.companyID else { throw APIError.notFound("company") }
+            guard id == context.principal.companyID else { throw APIError.notFound("company") }
             scope = .company
             levels = { access.companyLevels[$0] }
         } else {

@@ -3,16 +3,18 @@ import GatehouseStore
 import Hummingbird
 
 /// `GET /rest/v1.0/me`: the caller's own contact, in Procore's `{id, login, name}` shape.
-struct MeController<Repository: PersonStore>: Sendable {
-    let repository: Repository
+struct MeController<Store: PersonStore & DirectoryStore & ProjectStore & CompanyStore>: Sendable {
+    let store: Store
+    var gate: RESTGate<Store> { RESTGate(store: store) }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+    func addRoutes(to group: RouterGroup<RESTRequestContext>) {
         group.get("v1.0/me", use: me)
     }
 
-    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        guard let person = try await repository.person(id: principal.contactID) else { throw APIError.notFound("user") }
+    /// Through the gate like every call: a contact that left the directory is refused here too.
+    @Sendable func me(_ request: Request, context: RESTRequestContext) async throws -> Response {
+        try await gate.authorize(context, .principal)
+        guard let person = try await store.person(id: context.principal.contactID) else { throw APIError.notFound("user") }
         return try JSONResponse.make(MeBody(id: person.id, login: person.email, name: person.name))
     }
 }

@@ -51,3 +51,13 @@ struct Pagination: Sendable {
         return [.total: "\(total)", .perPage: "\(perPage)", .link: links.joined(separator: ", ")]
     }
 }
+
+extension Pagination {
+    /// A list the store returns whole (a company's templates, an app's companies: tens of rows), paged here
+    /// with the same parameters and headers as every other list.
+    static func respond<T: Encodable>(_ items: [T], _ request: Request) throws -> Response {
+        let paging = try Pagination(request)
+        let page = items.dropFirst(min(paging.offset, items.count)).prefix(paging.limit)
+        return try JSONResponse.make(Array(page), headers: paging.headers(total: items.count, request: request))
+    }
+}

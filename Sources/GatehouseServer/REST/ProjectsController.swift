@@ -4,12 +4,13 @@ import GatehouseStore
 import Hummingbird
 
 /// Project endpoints: lists, show, create, project users and their add/remove actions, project templates.
-struct ProjectsController<Repository: GatehouseRepository>: Sendable {
-    let repository: Repository
-    let auditor: Auditor<Repository>
-    var gate: RESTGate<Repository> { RESTGate(repository: repository) }
+struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & TemplateStore & MembershipStore & AuditStore>: Sendable {
+    let store: Store
+    let directory: Directory<Store>
+    let permissions: Permissions<Store>
+    var gate: RESTGate<Store> { RESTGate(store: store) }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+    func addRoutes(to group: RouterGroup<RESTRequestContext>) {
         group.get("v1.0/projects", use: list)
         group.get("v1.1/projects", use: list)
         group.post("v1.0/projects", use: create)
@@ -20,50 +21,47 @@ struct ProjectsController<Repository: GatehouseRepository>: Sendable {
         group.get("v1.0/projects/:id/permission_templates", use: templates)
     }
 
-    /// Projects the caller is a member of, or every project with `portfolio` ≥ readonly. Never a 403.
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// Projects the caller is a member of, or every project when it sees them all. Never a 403.
+    @Sendable func list(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let company = try await gate.queryCompany(request, context: context)
-        let (principal, access) = try await gate.authorize(context, .principal)
+        let access = try await gate.authorize(context, .principal)
         let paging = try Pagination(request)
-        let page = access.isCompanyAdmin || access.companyLevels[.portfolio] >= .readonly
-            ? try await repository.projects(companyID: company.id, limit: paging.limit, offset: paging.offset)
-            : try await repository.memberProjects(companyID: company.id, personID: principal.contactID, limit: paging.limit, offset: paging.offset)
+        let page = access.seesAllProjects
+            ? try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset)
+            : try await store.memberProjects(companyID: company.id, personID: context.principal.contactID, limit: paging.limit, offset: paging.offset)
         return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request))
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
         try await gate.authorize(context, project: project, .projectVisible)
-        guard let company = try await repository.company(id: project.companyID) else { throw APIError.notFound("project") }
+        guard let company = try await store.company(id: project.companyID) else { throw APIError.notFound("project") }
         return try JSONResponse.make(ProjectBody(project, company: company))
     }
 
     struct CreateInput: Decodable {
         let company_id: Int64?
-        let project: AdminController<Repository>.ProjectInput?
+        let project: ProjectDraft?
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: RESTRequestContext) async throws -> Response {
         var request = request
-        let principal = try context.requirePrincipal()
         let input = try await request.decodeJSON(CreateInput.self, context: context)
         guard let companyID = input.company_id ?? request.uri.queryParameters.get("company_id", as: Int64.self) else {
             throw APIError.unprocessable("company_id is required", fields: ["company_id": "is required"])
         }
-        guard companyID == principal.companyID, let company = try await repository.company(id: companyID) else { throw APIError.notFound("company") }
+        let company = try await gate.company(id: companyID, context)
         try await gate.authorize(context, .company(.portfolio, .standard))
-        guard let projectInput = input.project else { throw APIError.unprocessable("project is required", fields: ["project": "is required"]) }
-        let project = try AdminController<Repository>.validate(projectInput, companyID: company.id, fieldPrefix: "project.")
-        let created = try await repository.createProject(project)
-        await auditor.record("project.create", actor: "contact:\(principal.contactID)", target: "project:\(created.id)", context: context)
+        guard let draft = input.project else { throw APIError.unprocessable("project is required", fields: ["project": "is required"]) }
+        let created = try await directory.createProject(draft, in: company, fieldPrefix: "project.", by: context.caller)
         return try JSONResponse.make(ProjectBody(created, company: company), status: .created)
     }
 
-    @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func users(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
         try await gate.authorize(context, project: project, .project(.directory, .readonly, orCompany: true))
         let paging = try Pagination(request)
-        let page = try await repository.projectMembers(projectID: project.id, limit: paging.limit, offset: paging.offset)
+        let page = try await permissions.members(of: project, limit: paging.limit, offset: paging.offset)
         return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request))
     }
 
@@ -72,35 +70,36 @@ struct ProjectsController<Repository: GatehouseRepository>: Sendable {
         let user: User?
     }
 
-    @Sendable func addUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addUser(_ request: Request, context: RESTRequestContext) async throws -> Response {
         var request = request
         let project = try await gate.project(context)
-        let (principal, _) = try await gate.authorize(context, project: project, .project(.directory, .admin, orCompany: true))
+        try await gate.authorize(context, project: project, .project(.directory, .admin, orCompany: true))
         let userID = try context.parameters.id("user_id", resource: "user")
         let input = try await request.decodeJSON(AddUserInput.self, context: context)
         guard let templateID = input.user?.permission_template_id else {
             throw APIError.unprocessable("user.permission_template_id is required", fields: ["user.permission_template_id": "is required"])
         }
-        guard try await repository.person(id: userID) != nil else { throw APIError.notFound("user") }
-        try await repository.addMembership(projectID: project.id, personID: userID, templateID: templateID, levels: nil)
-        await auditor.record("membership.add", actor: "contact:\(principal.contactID)", target: "project:\(project.id)/person:\(userID)", detail: "template \(templateID)", context: context)
-        let member = try await repository.projectMembers(projectID: project.id, limit: Pagination.maxPerPage, offset: 0).items.first { $0.person.id == userID }
+        try await permissions.addMembership(person: userID, to: project, templateID: templateID, tools: nil, by: context.caller)
+        let member = try await permissions.members(of: project, limit: Pagination.maxPerPage, offset: 0).items.first { $0.person.id == userID }
         guard let member else { throw APIError.notFound("user") }
         return try JSONResponse.make(UserBody(member))
     }
 
-    @Sendable func removeUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func removeUser(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
-        let (principal, _) = try await gate.authorize(context, project: project, .project(.directory, .admin, orCompany: true))
+        try await gate.authorize(context, project: project, .project(.directory, .admin, orCompany: true))
         let userID = try context.parameters.id("user_id", resource: "user")
-        guard try await repository.removeMembership(projectID: project.id, personID: userID) else { throw APIError.notFound("project user") }
-        await auditor.record("membership.remove", actor: "contact:\(principal.contactID)", target: "project:\(project.id)/person:\(userID)", context: context)
+        do {
+            try await permissions.removeMembership(person: userID, from: project, by: context.caller)
+        } catch let error as DomainError where error.code == .notFound {
+            throw APIError.notFound("project user")
+        }
         return Response(status: .noContent)
     }
 
-    @Sendable func templates(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func templates(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
         try await gate.authorize(context, project: project, .company(.permissions, .readonly))
-        return try JSONResponse.make(try await repository.templates(companyID: project.companyID, projectID: project.id).map(TemplateBody.init))
+        return try Pagination.respond(try await store.templates(companyID: project.companyID, projectID: project.id).map(TemplateBody.init), request)
     }
 }

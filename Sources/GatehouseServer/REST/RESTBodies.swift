@@ -72,41 +72,58 @@ struct LevelBody: Encodable {
     init(_ level: PermissionLevel) { id = level.rank; name = level.displayName; key = level.rawValue }
 }
 
+/// An RFI in the shape of Procore's RFI reference: the question as the first entry of `questions`, and
+/// people as `{id, login, name}`. Gatehouse stores one question per RFI and no assignees, so `questions`
+/// has one entry and `assignees` is empty, never absent: Procore clients iterate both.
 struct RFIBody: Encodable {
-    struct Question: Encodable { let body: String }
-    struct PersonRef: Encodable { let id: Int64 }
+    struct PersonRef: Encodable {
+        let id: Int64
+        let login: String?
+        let name: String?
+        init(_ id: Int64, _ person: Person?) { self.id = id; login = person?.email; name = person?.name }
+    }
+    struct Question: Encodable {
+        let id: Int64
+        let body: String
+        let plain_text_body: String
+        let created_by: PersonRef
+        let created_at: String
+    }
     let id: Int64
     let number: String
     let subject: String
     let status: String
-    let question: Question
+    let questions: [Question]
     let rfi_manager: PersonRef?
     let created_by: PersonRef
-    let project_id: Int64
+    let assignees: [PersonRef]
     let created_at: String
     let updated_at: String
 
-    init(_ r: RFI) {
+    init(_ r: RFI, people: [Int64: Person]) {
         let f = ISO8601DateFormatter()
-        id = r.id; number = "\(r.number)"; subject = r.subject; status = r.status; question = Question(body: r.questionBody)
-        rfi_manager = r.rfiManagerID.map(PersonRef.init); created_by = PersonRef(id: r.createdByID); project_id = r.projectID
+        let author = PersonRef(r.createdByID, people[r.createdByID])
+        id = r.id; number = "\(r.number)"; subject = r.subject; status = r.status
+        // The question shares the RFI's id: it is the RFI's only question and has no row of its own.
+        questions = [Question(id: r.id, body: r.questionBody, plain_text_body: r.questionBody, created_by: author, created_at: f.string(from: r.createdAt))]
+        rfi_manager = r.rfiManagerID.map { PersonRef($0, people[$0]) }; created_by = author; assignees = []
         created_at = f.string(from: r.createdAt); updated_at = f.string(from: r.updatedAt)
     }
 
     /// Every key, `null` included, as Procore sends them.
     func encode(to encoder: any Encoder) throws {
         enum Keys: String, CodingKey {
-            case id, number, subject, status, question, rfi_manager, created_by, project_id, created_at, updated_at
+            case id, number, subject, status, questions, rfi_manager, created_by, assignees, created_at, updated_at
         }
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(id, forKey: .id)
         try c.encode(number, forKey: .number)
         try c.encode(subject, forKey: .subject)
         try c.encode(status, forKey: .status)
-        try c.encode(question, forKey: .question)
+        try c.encode(questions, forKey: .questions)
         try c.encode(rfi_manager, forKey: .rfi_manager)
         try c.encode(created_by, forKey: .created_by)
-        try c.encode(project_id, forKey: .project_id)
+        try c.encode(assignees, forKey: .assignees)
         try c.encode(created_at, forKey: .created_at)
         try c.encode(updated_at, forKey: .updated_at)
     }

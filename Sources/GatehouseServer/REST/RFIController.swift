@@ -3,118 +3,102 @@ import GatehouseCore
 import GatehouseStore
 import Hummingbird
 
-/// RFIs: the project tool that makes levels observable. Readonly reads, standard creates and edits its own,
-/// admin does anything.
-struct RFIController<Repository: GatehouseRepository>: Sendable {
-    let repository: Repository
-    let auditor: Auditor<Repository>
+/// RFIs: the project tool that makes levels observable. Who may do what is ``RFIPolicy``'s; the fields'
+/// rules are ``RFIDraft``'s. Served under v1.0 and v1.1, as Procore's reference uses both.
+struct RFIController<Store: RFIStore & DirectoryStore & ProjectStore & CompanyStore & PersonStore & AuditStore>: Sendable {
+    let store: Store
+    let auditor: Auditor<Store>
     let clock: any GatehouseCore.Clock
-    var gate: RESTGate<Repository> { RESTGate(repository: repository) }
+    var gate: RESTGate<Store> { RESTGate(store: store) }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("v1.0/projects/:id/rfis", use: list)
-        group.post("v1.0/projects/:id/rfis", use: create)
-        group.get("v1.0/projects/:id/rfis/:rfi_id", use: show)
-        group.patch("v1.0/projects/:id/rfis/:rfi_id", use: update)
-        group.delete("v1.0/projects/:id/rfis/:rfi_id", use: delete)
+    func addRoutes(to group: RouterGroup<RESTRequestContext>) {
+        for version in ["v1.0", "v1.1"] {
+            group.get("\(version)/projects/:id/rfis", use: list)
+            group.post("\(version)/projects/:id/rfis", use: create)
+            group.get("\(version)/projects/:id/rfis/:rfi_id", use: show)
+            group.patch("\(version)/projects/:id/rfis/:rfi_id", use: update)
+            group.delete("\(version)/projects/:id/rfis/:rfi_id", use: delete)
+        }
     }
 
-    /// The caller's effective RFI level on the project; a company admin has admin everywhere.
-    private func level(_ access: Access, _ project: Project) -> PermissionLevel {
-        access.isCompanyAdmin ? .admin : access.level(.rfi, inProject: project.id)
-    }
-
-    private func rfi(_ context: AppRequestContext, project: Project) async throws -> RFI {
+    private func rfi(_ context: RESTRequestContext, project: Project) async throws -> RFI {
         let id = try context.parameters.id("rfi_id", resource: "rfi")
-        guard let rfi = try await repository.rfi(id: id, projectID: project.id) else { throw APIError.notFound("rfi") }
+        guard let rfi = try await store.rfi(id: id, projectID: project.id) else { throw APIError.notFound("rfi") }
         return rfi
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The people an RFI names, in Procore's `{id, login, name}` shape.
+    private func body(_ rfi: RFI) async throws -> RFIBody {
+        var people: [Int64: Person] = [:]
+        for id in [rfi.createdByID, rfi.rfiManagerID].compactMap({ $0 }) where people[id] == nil {
+            people[id] = try await store.person(id: id)
+        }
+        return RFIBody(rfi, people: people)
+    }
+
+    @Sendable func list(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
-        try await gate.authorize(context, project: project, .project(.rfi, .readonly, orCompany: false))
+        try await gate.authorize(context, project: project, RFIPolicy.requirement(for: .read))
         let paging = try Pagination(request)
-        let page = try await repository.rfis(projectID: project.id, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map(RFIBody.init), headers: paging.headers(total: page.total, request: request))
+        let page = try await store.rfis(projectID: project.id, limit: paging.limit, offset: paging.offset)
+        var bodies: [RFIBody] = []
+        for rfi in page.items { bodies.append(try await body(rfi)) }
+        return try JSONResponse.make(bodies, headers: paging.headers(total: page.total, request: request))
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
-        try await gate.authorize(context, project: project, .project(.rfi, .readonly, orCompany: false))
-        return try JSONResponse.make(RFIBody(try await rfi(context, project: project)))
+        try await gate.authorize(context, project: project, RFIPolicy.requirement(for: .read))
+        return try JSONResponse.make(try await body(try await rfi(context, project: project)))
     }
 
-    struct Input: Decodable {
-        struct Question: Decodable { let body: String? }
-        struct Fields: Decodable {
-            let subject: String?
-            let question: Question?
-            let rfi_manager_id: Int64?
-            let status: String?
+    struct Input: Decodable { let rfi: RFIDraft? }
+
+    /// The RFI manager must be in the project's company directory.
+    private func checkManager(_ draft: RFIDraft, project: Project) async throws {
+        guard let manager = draft.rfi_manager_id else { return }
+        if try await store.companyLevels(companyID: project.companyID, personID: manager) == nil {
+            throw ValidationError("invalid rfi", fields: ["rfi.rfi_manager_id": "is not a user of this company"])
         }
-        let rfi: Fields?
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: RESTRequestContext) async throws -> Response {
         var request = request
         let project = try await gate.project(context)
-        let (principal, _) = try await gate.authorize(context, project: project, .project(.rfi, .standard, orCompany: false))
+        try await gate.authorize(context, project: project, RFIPolicy.requirement(for: .create))
         let input = try await request.decodeJSON(Input.self, context: context)
-        guard let fields = input.rfi else { throw APIError.unprocessable("rfi is required", fields: ["rfi": "is required"]) }
-        var errors: [String: String] = [:]
-        let subject = cleaned(fields.subject), body = cleaned(fields.question?.body)
-        if subject == nil { errors["rfi.subject"] = "is required" }
-        if let subject, subject.count > 255 { errors["rfi.subject"] = "at most 255 characters" }
-        if body == nil { errors["rfi.question.body"] = "is required" }
-        if let manager = fields.rfi_manager_id, try await !isInDirectory(manager, company: project.companyID) {
-            errors["rfi.rfi_manager_id"] = "is not a user of this company"
-        }
-        guard errors.isEmpty, let subject, let body else { throw APIError.unprocessable("invalid rfi", fields: errors) }
-        let rfi = try await repository.createRFI(projectID: project.id, subject: subject, questionBody: body, rfiManagerID: fields.rfi_manager_id, createdByID: principal.contactID, at: clock.now)
-        await auditor.record("rfi.create", actor: "contact:\(principal.contactID)", target: "rfi:\(rfi.id)", context: context)
-        return try JSONResponse.make(RFIBody(rfi), status: .created)
+        guard let draft = input.rfi else { throw APIError.unprocessable("rfi is required", fields: ["rfi": "is required"]) }
+        let (subject, questionBody) = try draft.validatedForCreate()
+        try await checkManager(draft, project: project)
+        let rfi = try await store.createRFI(projectID: project.id, subject: subject, questionBody: questionBody, rfiManagerID: draft.rfi_manager_id,
+                                            createdByID: context.principal.contactID, at: clock.now)
+        await auditor.record("rfi.create", by: context.caller, target: "rfi:\(rfi.id)")
+        return try JSONResponse.make(try await body(rfi), status: .created)
     }
 
-    private func isInDirectory(_ personID: Int64, company: Int64) async throws -> Bool {
-        try await repository.companyLevels(companyID: company, personID: personID) != nil
-    }
-
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: RESTRequestContext) async throws -> Response {
         var request = request
         let project = try await gate.project(context)
-        let (principal, access) = try await gate.authorize(context, project: project, .project(.rfi, .standard, orCompany: false))
-        var rfi = try await rfi(context, project: project)
-        guard RFIPolicy.canEdit(level(access, project), isAuthor: rfi.createdByID == principal.contactID) else {
+        let access = try await gate.authorize(context, project: project, RFIPolicy.requirement(for: .edit))
+        let existing = try await rfi(context, project: project)
+        guard RFIPolicy.canEdit(access.effectiveLevel(.rfi, inProject: project.id), isAuthor: existing.createdByID == context.principal.contactID) else {
             throw APIError.forbidden("Standard RFI access may only edit RFIs it created")
         }
         let input = try await request.decodeJSON(Input.self, context: context)
-        guard let fields = input.rfi else { throw APIError.unprocessable("rfi is required", fields: ["rfi": "is required"]) }
-        var errors: [String: String] = [:]
-        if let subject = fields.subject {
-            if let s = cleaned(subject), s.count <= 255 { rfi.subject = s } else { errors["rfi.subject"] = "must be 1 to 255 characters" }
-        }
-        if let question = fields.question {
-            if let b = cleaned(question.body) { rfi.questionBody = b } else { errors["rfi.question.body"] = "must not be empty" }
-        }
-        if let status = fields.status {
-            if RFI.statuses.contains(status) { rfi.status = status } else { errors["rfi.status"] = "must be one of \(RFI.statuses.joined(separator: ", "))" }
-        }
-        if let manager = fields.rfi_manager_id {
-            if try await isInDirectory(manager, company: project.companyID) { rfi.rfiManagerID = manager } else { errors["rfi.rfi_manager_id"] = "is not a user of this company" }
-        }
-        guard errors.isEmpty else { throw APIError.unprocessable("invalid rfi", fields: errors) }
-        rfi.updatedAt = clock.now
-        try await repository.updateRFI(rfi)
-        await auditor.record("rfi.update", actor: "contact:\(principal.contactID)", target: "rfi:\(rfi.id)", context: context)
-        return try JSONResponse.make(RFIBody(rfi))
+        guard let draft = input.rfi else { throw APIError.unprocessable("rfi is required", fields: ["rfi": "is required"]) }
+        let updated = try draft.applied(to: existing, at: clock.now)
+        try await checkManager(draft, project: project)
+        try await store.updateRFI(updated)
+        await auditor.record("rfi.update", by: context.caller, target: "rfi:\(updated.id)")
+        return try JSONResponse.make(try await body(updated))
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func delete(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
-        let (principal, _) = try await gate.authorize(context, project: project, .project(.rfi, .admin, orCompany: false))
+        try await gate.authorize(context, project: project, RFIPolicy.requirement(for: .delete))
         let rfi = try await rfi(context, project: project)
-        try await repository.deleteRFI(id: rfi.id, projectID: project.id)
-        await auditor.record("rfi.delete", actor: "contact:\(principal.contactID)", target: "rfi:\(rfi.id)", context: context)
+        try await store.deleteRFI(id: rfi.id, projectID: project.id)
+        await auditor.record("rfi.delete", by: context.caller, target: "rfi:\(rfi.id)")
         return Response(status: .noContent)
     }
 }

@@ -46,6 +46,17 @@ public struct APIError: HTTPResponseError, Sendable {
         self = .unprocessable(error.message, fields: error.fields)
     }
 
+    public init(_ error: DomainError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .conflict: .conflict
+        case .malformed: .badRequest
+        default: .unprocessableContent
+        }
+        self = APIError(status, code: error.code.rawValue, message: error.message, fields: error.fields)
+    }
+
     public init(_ error: StoreError) {
         switch error.code {
         case .notFound: self = APIError(.notFound, code: "not_found", message: error.message, fields: error.fields)
@@ -80,6 +91,13 @@ extension StoreError: HTTPResponseError {
 }
 
 extension ValidationError: HTTPResponseError {
+    public var status: HTTPResponse.Status { APIError(self).status }
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try APIError(self).response(from: request, context: context)
+    }
+}
+
+extension DomainError: HTTPResponseError {
     public var status: HTTPResponse.Status { APIError(self).status }
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         try APIError(self).response(from: request, context: context)

@@ -22,3 +22,8 @@ extension HTTPField.Name {
 extension HTTPField.Name {
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
 }
+
+extension HTTPFields {
+    /// For every answer that carries a secret: no cache may keep it.
+    static var noStore: HTTPFields { [.cacheControl: "no-store", .pragma: "no-cache"] }
+}

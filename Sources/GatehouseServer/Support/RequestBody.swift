@@ -58,9 +58,17 @@ extension Parameters {
     }
 }
 
-/// Trims, and treats whitespace-only as missing: the rule every admin input shares.
-func cleaned(_ value: String?) -> String? {
-    guard let value else { return nil }
-    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-    return trimmed.isEmpty ? nil : trimmed
+extension Request {
+    /// True when a POST carries nothing to decode, so optional inputs (rotation overlap, key activation delay)
+    /// take their defaults.
+    var hasNoBody: Bool { headers[.contentLength] == "0" || headers[.contentType] == nil }
+
+    /// The body as text, bounded by the context's upload limit.
+    mutating func bodyText(context: some RequestContext) async throws -> String {
+        do {
+            return String(buffer: try await collectBody(upTo: context.maxUploadSize))
+        } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than \(context.maxUploadSize) bytes")
+        }
+    }
 }

@@ -3,7 +3,6 @@ import Foundation
 import GatehouseCore
 import GatehouseStore
 import Hummingbird
-import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
 
@@ -15,6 +14,7 @@ import NIOPosix
 struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sendable {
     let repository: Repository
     let auditor: Auditor<Repository>
+    let passwords: PasswordHasher
     let configuration: GatehouseConfiguration
     /// A real hash at the configured cost, verified against when the email is unknown, so a login for a
     /// missing user takes as long as one for a real user.
@@ -55,7 +55,7 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
         let form = try await Self.form(&request, context: context)
         let freshCSRF = RandomToken.base64URL(byteCount: 24)
         guard let cookieToken = request.cookies["gh_csrf"]?.value, let formToken = form["csrf_token"],
-              Self.constantTimeEquals(cookieToken, formToken)
+              constantTimeEquals(cookieToken, formToken)
         else {
             return renderLogin(csrf: freshCSRF, error: "Your session expired. Please try again.", status: .forbidden)
         }
@@ -66,17 +66,16 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
         }
         let found = try await repository.login(email: email)
         if let found, !found.person.canLogIn {
-            await auditor.record("login", actor: "person:\(found.person.id)", target: nil, outcome: "refused", detail: "service account contact", context: context)
+            await auditor.record("login", by: context.caller(.contact(personID: found.person.id)), target: nil, outcome: "refused", detail: "service account contact")
             return renderLogin(csrf: freshCSRF, email: email, error: "Service accounts cannot log in.", status: .forbidden)
         }
         let hash = found?.passwordHash
         let dummyHash = self.dummyHash
-        let ok = try await NIOThreadPool.singleton.runIfActive {
-            // Verify against a fixed hash when the user is unknown, so timing does not reveal which emails exist.
-            Bcrypt.verify(password, hash: hash ?? dummyHash)
-        }
+        // Verify against a fixed hash when the user is unknown, so timing does not reveal which emails exist.
+        let ok = try await passwords.verify(password, against: hash ?? dummyHash)
         guard let person = found?.person, hash != nil, ok, person.isActive else {
-            await auditor.record("login", actor: email.isEmpty ? "anonymous" : "email:\(email)", target: nil, outcome: "failure", detail: "invalid credentials", context: context)
+            await auditor.record("login", actor: email.isEmpty ? "anonymous" : "email:\(email)", target: nil, outcome: "failure", detail: "invalid credentials",
+                                 remoteAddress: context.remoteAddressString, requestID: context.requestID)
             return renderLogin(csrf: freshCSRF, email: email, error: "Invalid email or password.", status: .unauthorized)
         }
         let sessionID = RandomToken.base64URL(byteCount: 32)
@@ -86,7 +85,7 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
             session: WebSession(personID: person.id, csrfToken: RandomToken.base64URL(byteCount: 24), expiresAt: now.addingTimeInterval(Self.sessionLifetime)),
             at: now
         )
-        await auditor.record("login", actor: "person:\(person.id)", target: nil, context: context)
+        await auditor.record("login", by: context.caller(.user(personID: person.id)), target: nil)
         var response = Response(status: .seeOther, headers: [.location: "/"])
         response.setCookie(cookie("gh_session", sessionID, maxAge: Int(Self.sessionLifetime)))
         return response
@@ -96,7 +95,7 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
         var request = request
         let form = try await Self.form(&request, context: context)
         if let id = request.cookies["gh_session"]?.value, let session = try await repository.session(idHash: sessionIDHash(id), at: configuration.clock.now),
-           let token = form["csrf_token"], Self.constantTimeEquals(token, session.csrfToken) {
+           let token = form["csrf_token"], constantTimeEquals(token, session.csrfToken) {
             try await repository.deleteSession(idHash: sessionIDHash(id))
         }
         var response = Response(status: .seeOther, headers: [.location: "/login"])
@@ -112,10 +111,6 @@ struct LoginController<Repository: PersonStore & SessionStore & AuditStore>: Sen
             return Response(status: .seeOther, headers: [.location: "/login"])
         }
         return html(Templates.page("home", title: "Home", ["name": person.name, "email": person.email, "csrf": session.csrfToken]))
-    }
-
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        GatehouseServer.constantTimeEquals(SHA256.hash(data: Data(a.utf8)), SHA256.hash(data: Data(b.utf8)))
     }
 
     /// The token endpoint's form parser; a malformed or repeated field yields an empty form, which then fails

@@ -62,7 +62,7 @@ extension OAuthClient {
     init(row: any SQLRow, idColumn: String = "id") throws {
         self.init(
             id: try row.int(idColumn), clientID: try row.string("client_id"),
-            kind: OAuthClient.Kind(rawValue: try row.string("kind")) ?? .serviceAccount,
+            kind: try SQLStore.decodeEnum(OAuthClient.Kind.self, row, "kind"),
             generation: try row.int("generation"), isEnabled: try row.bool("is_enabled")
         )
     }
@@ -72,7 +72,7 @@ extension ServiceAccount {
     init(row: any SQLRow) throws {
         self.init(
             id: try row.int("id"), companyID: try row.int("company_id"), name: try row.string("name"),
-            appType: AppType(rawValue: try row.string("app_type")) ?? .custom, appID: try row.optionalInt("app_id"),
+            appType: try SQLStore.decodeEnum(AppType.self, row, "app_type"), appID: try row.optionalInt("app_id"),
             contactID: try row.int("contact_id"), client: try OAuthClient(row: row, idColumn: "client_pk"),
             createdAt: try row.date("created_at")
         )

@@ -98,7 +98,7 @@ extension AppVersion {
         guard let manifest = Manifest.stored(try row.string("manifest")) else { throw StoreError(.invalid, "stored manifest does not parse") }
         self.init(
             id: try row.int("id"), appID: try row.int("app_id"), version: try row.string("version"), versionKey: try row.string("version_key"),
-            manifest: manifest, status: Status(rawValue: try row.string("status")) ?? .readyForTesting, createdAt: try row.date("created_at")
+            manifest: manifest, status: try SQLStore.decodeEnum(Status.self, row, "status"), createdAt: try row.date("created_at")
         )
     }
 }
@@ -125,7 +125,7 @@ extension SQLStore: InstallationStore {
             INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
             VALUES (\(bind: companyID), \(bind: contact), \(bind: false), \(bind: true), \(bind: t))
             """).run()
-        try await Self.writeCompanyLevels(version.manifest.companyLevels, companyID: companyID, personID: contact, on: db)
+        try await Self.replaceLevels(version.manifest.companyLevels, of: .company(companyID: companyID, personID: contact), on: db)
         let id = try await db.insertReturningID("""
             INSERT INTO installations (app_id, company_id, app_version_id, contact_id, is_active, created_at)
             VALUES (\(bind: version.appID), \(bind: companyID), \(bind: version.id), \(bind: contact), \(bind: true), \(bind: t)) RETURNING id
@@ -134,29 +134,15 @@ extension SQLStore: InstallationStore {
     }
 
     /// Adds memberships (with the given levels) without removing existing ones.
-    static func permit(projects: [Int64], installation: Installation, levels: ToolLevels, on db: any SQLDatabase) async throws {
+    static func permit(projects: [Int64], installation: Installation, levels: ToolLevels, at now: Date, on db: any SQLDatabase) async throws {
         for project in Set(projects).sorted() {
             if try await db.raw("SELECT person_id FROM project_memberships WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").first() == nil {
                 try await db.raw("""
                     INSERT INTO project_memberships (project_id, person_id, permission_template_id, created_at)
-                    VALUES (\(bind: project), \(bind: installation.contactID), \(bind: Int64?.none), \(bind: Date().unixSeconds))
+                    VALUES (\(bind: project), \(bind: installation.contactID), \(bind: Int64?.none), \(bind: now.unixSeconds))
                     """).run()
             }
-            try await writeMembershipLevels(levels, projectID: project, personID: installation.contactID, on: db)
-        }
-    }
-
-    static func writeCompanyLevels(_ levels: ToolLevels, companyID: Int64, personID: Int64, on db: any SQLDatabase) async throws {
-        try await db.raw("DELETE FROM company_permissions WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").run()
-        for (tool, level) in levels.levels.sorted(by: { $0.key < $1.key }) where level != .none {
-            try await db.raw("INSERT INTO company_permissions (company_id, person_id, tool, level) VALUES (\(bind: companyID), \(bind: personID), \(bind: tool), \(bind: level.rawValue))").run()
-        }
-    }
-
-    static func writeMembershipLevels(_ levels: ToolLevels, projectID: Int64, personID: Int64, on db: any SQLDatabase) async throws {
-        try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").run()
-        for (tool, level) in levels.levels.sorted(by: { $0.key < $1.key }) where level != .none {
-            try await db.raw("INSERT INTO membership_levels (project_id, person_id, tool, level) VALUES (\(bind: projectID), \(bind: personID), \(bind: tool), \(bind: level.rawValue))").run()
+            try await replaceLevels(levels, of: .membership(projectID: project, personID: installation.contactID), on: db)
         }
     }
 
@@ -167,13 +153,10 @@ extension SQLStore: InstallationStore {
             }
             var installation = try Installation(row: row)
             try await db.raw("UPDATE installations SET app_version_id = \(bind: version.id) WHERE id = \(bind: installationID)").run()
-            try await Self.writeCompanyLevels(version.manifest.companyLevels, companyID: installation.companyID, personID: installation.contactID, on: db)
-            let projects = try await db.raw("""
-                SELECT m.project_id FROM project_memberships m JOIN projects p ON p.id = m.project_id
-                WHERE m.person_id = \(bind: installation.contactID) AND p.company_id = \(bind: installation.companyID)
-                """).all().map { try $0.int("project_id") }
+            try await Self.replaceLevels(version.manifest.companyLevels, of: .company(companyID: installation.companyID, personID: installation.contactID), on: db)
+            let projects = try await Self.memberProjectIDs(companyID: installation.companyID, personID: installation.contactID, on: db)
             for project in projects {
-                try await Self.writeMembershipLevels(version.manifest.projectLevels, projectID: project, personID: installation.contactID, on: db)
+                try await Self.replaceLevels(version.manifest.projectLevels, of: .membership(projectID: project, personID: installation.contactID), on: db)
             }
             installation.versionID = version.id
             return installation
@@ -219,10 +202,7 @@ extension SQLStore: InstallationStore {
                 if try owner?.int("company_id") != installation.companyID { foreign["project_ids"] = "project \(project) is not a project of this company" }
             }
             guard foreign.isEmpty else { throw StoreError(.invalid, "permitted projects must belong to the installing company", fields: foreign) }
-            let current = Set(try await db.raw("""
-                SELECT m.project_id FROM project_memberships m JOIN projects p ON p.id = m.project_id
-                WHERE m.person_id = \(bind: installation.contactID) AND p.company_id = \(bind: installation.companyID)
-                """).all().map { try $0.int("project_id") })
+            let current = Set(try await Self.memberProjectIDs(companyID: installation.companyID, personID: installation.contactID, on: db))
             for project in current.subtracting(wanted) {
                 try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").run()
                 try await db.raw("DELETE FROM project_memberships WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").run()
@@ -230,11 +210,11 @@ extension SQLStore: InstallationStore {
             for project in wanted.subtracting(current).sorted() {
                 try await db.raw("""
                     INSERT INTO project_memberships (project_id, person_id, permission_template_id, created_at)
-                    VALUES (\(bind: project), \(bind: installation.contactID), \(bind: Int64?.none), \(bind: Date().unixSeconds))
+                    VALUES (\(bind: project), \(bind: installation.contactID), \(bind: Int64?.none), \(bind: clock.now.unixSeconds))
                     """).run()
             }
             for project in wanted {
-                try await Self.writeMembershipLevels(levels, projectID: project, personID: installation.contactID, on: db)
+                try await Self.replaceLevels(levels, of: .membership(projectID: project, personID: installation.contactID), on: db)
             }
         }
     }

@@ -2,137 +2,119 @@ import Foundation
 import GatehouseCore
 import SQLKit
 
-extension SQLStore: CompanyStore {
-    public func createCompany(name: String) async throws -> Company {
-        let now = Date().unixSeconds
-        let id = try await database.write { db in
-            try await db.insertReturningID("INSERT INTO companies (name, is_active, created_at) VALUES (\(bind: name), \(bind: true), \(bind: now)) RETURNING id")
-        }
-        return Company(id: id, name: name, isActive: true)
+extension SQLStore: DirectoryStore {
+    public func access(companyID: Int64, personID: Int64) async throws -> Access {
+        try await caches.access.value(for: AccessKey(a: companyID, b: personID)) { try await loadAccess(companyID: companyID, personID: personID) }
     }
 
-    public func companies() async throws -> [Company] {
+    func loadAccess(companyID: Int64, personID: Int64) async throws -> Access {
         try await database.withConnection { db in
-            try await db.raw("SELECT id, name, is_active FROM companies ORDER BY id").all().map(Company.init(row:))
+            let entry = try await db.raw("""
+                SELECT is_active FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)
+                """).first()
+            let isIn = try entry.map { try $0.bool("is_active") } ?? false
+            let company = try await Self.levels(db.raw("""
+                SELECT tool, level FROM company_permissions WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)
+                """).all())
+            // Template levels for template memberships, explicit levels otherwise; one query for both.
+            let rows = try await db.raw("""
+                SELECT m.project_id, tl.tool AS tool, tl.level AS level
+                FROM project_memberships m
+                JOIN projects p ON p.id = m.project_id
+                LEFT JOIN template_levels tl ON tl.template_id = m.permission_template_id
+                WHERE p.company_id = \(bind: companyID) AND m.person_id = \(bind: personID) AND m.permission_template_id IS NOT NULL
+                UNION ALL
+                SELECT m.project_id, ml.tool AS tool, ml.level AS level
+                FROM project_memberships m
+                JOIN projects p ON p.id = m.project_id
+                LEFT JOIN membership_levels ml ON ml.project_id = m.project_id AND ml.person_id = m.person_id
+                WHERE p.company_id = \(bind: companyID) AND m.person_id = \(bind: personID) AND m.permission_template_id IS NULL
+                """).all()
+            var projects: [Int64: [String: PermissionLevel]] = [:]
+            for row in rows {
+                let project = try row.int("project_id")
+                var levels = projects[project] ?? [:]
+                if let tool = try row.optionalString("tool") {
+                    levels[tool] = try Self.decodeEnum(PermissionLevel.self, row, "level")
+                }
+                projects[project] = levels
+            }
+            return Access(
+                companyID: companyID, isInDirectory: isIn, companyLevels: company,
+                projectLevels: projects.mapValues { ToolLevels(trusted: $0) }
+            )
         }
     }
 
-    public func company(id: Int64) async throws -> Company? {
+    static func levels(_ rows: [any SQLRow]) throws -> ToolLevels {
+        var levels: [String: PermissionLevel] = [:]
+        for row in rows {
+            levels[try row.string("tool")] = try decodeEnum(PermissionLevel.self, row, "level")
+        }
+        return ToolLevels(trusted: levels)
+    }
+
+    public func companyLevels(companyID: Int64, personID: Int64) async throws -> ToolLevels? {
         try await database.withConnection { db in
-            try await db.raw("SELECT id, name, is_active FROM companies WHERE id = \(bind: id)").first().map(Company.init(row:))
+            guard try await db.raw("SELECT person_id FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").first() != nil else {
+                return nil
+            }
+            return try await Self.levels(db.raw("SELECT tool, level FROM company_permissions WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").all())
         }
     }
-}
 
-extension Company {
-    init(row: any SQLRow) throws {
-        self.init(id: try row.int("id"), name: try row.string("name"), isActive: try row.bool("is_active"))
-    }
-}
-
-extension SQLStore: ProjectStore {
-    public func createProject(_ project: Project) async throws -> Project {
-        let p = project
-        let now = Date()
-        let id = try await database.write { db in
-            try await db.insertReturningID("""
-                INSERT INTO projects (company_id, name, display_name, project_number, active, stage, address, city,
-                    state_code, country_code, zip, time_zone, created_at, updated_at)
-                VALUES (\(bind: p.companyID), \(bind: p.name), \(bind: p.displayName), \(bind: p.projectNumber), \(bind: p.active),
-                    \(bind: p.stage), \(bind: p.address), \(bind: p.city), \(bind: p.stateCode), \(bind: p.countryCode),
-                    \(bind: p.zip), \(bind: p.timeZone), \(bind: now.unixSeconds), \(bind: now.unixSeconds))
-                RETURNING id
-                """)
+    public func setCompanyLevels(companyID: Int64, personID: Int64, levels: ToolLevels) async throws {
+        try await database.transaction { db in
+            guard try await db.raw("SELECT person_id FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").first() != nil else {
+                throw StoreError.notFound("directory entry")
+            }
+            try await Self.replaceLevels(levels, of: .company(companyID: companyID, personID: personID), on: db)
         }
-        var created = project
-        created.id = id
-        created.createdAt = Date(unixSeconds: now.unixSeconds)
-        created.updatedAt = created.createdAt
-        return created
     }
 
-    public func project(id: Int64) async throws -> Project? {
+    public func addToDirectory(companyID: Int64, personID: Int64) async throws {
+        try await database.transaction { db in
+            guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: companyID)").first() != nil else { throw StoreError.notFound("company") }
+            guard let row = try await db.raw("SELECT * FROM people WHERE id = \(bind: personID)").first() else { throw StoreError.notFound("person") }
+            // The contact rule itself lives in Core (`Person.directoryRefusal`); the store re-reads the row in the
+            // transaction so a caller that skipped the rule still cannot break it.
+            if let refusal = try Person(row: row).directoryRefusal(joining: companyID) {
+                throw StoreError(.conflict, refusal.message, fields: refusal.fields)
+            }
+            if try await db.raw("SELECT person_id FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").first() != nil {
+                throw StoreError(.conflict, "This person is already in the company directory", fields: ["person_id": "already in the directory"])
+            }
+            try await db.raw("""
+                INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
+                VALUES (\(bind: companyID), \(bind: personID), \(bind: false), \(bind: true), \(bind: clock.now.unixSeconds))
+                """).run()
+        }
+    }
+
+    public func directoryMembers(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int) {
         try await database.withConnection { db in
-            try await db.raw("SELECT * FROM projects WHERE id = \(bind: id)").first().map(Project.init(row:))
-        }
-    }
-
-    public func projects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
-        try await database.withConnection { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM projects WHERE company_id = \(bind: companyID)").first()?.int("n") ?? 0
-            let items = try await db.raw("SELECT * FROM projects WHERE company_id = \(bind: companyID) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)")
-                .all().map(Project.init(row:))
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM directory_entries WHERE company_id = \(bind: companyID)").first()?.int("n") ?? 0
+            let items = try await db.raw("""
+                SELECT p.*, d.is_employee AS entry_is_employee, d.is_active AS entry_is_active
+                FROM directory_entries d JOIN people p ON p.id = d.person_id
+                WHERE d.company_id = \(bind: companyID) ORDER BY p.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all().map { row in
+                DirectoryMember(person: try Person(row: row), isEmployee: try row.bool("entry_is_employee"), isActive: try row.bool("entry_is_active"))
+            }
             return (items, Int(total))
         }
     }
-}
 
-extension Project {
-    init(row: any SQLRow) throws {
-        self.init(
-            id: try row.int("id"), companyID: try row.int("company_id"), name: try row.string("name"),
-            displayName: try row.string("display_name"), projectNumber: try row.optionalString("project_number"),
-            active: try row.bool("active"), stage: try row.optionalString("stage"), address: try row.optionalString("address"),
-            city: try row.optionalString("city"), stateCode: try row.optionalString("state_code"),
-            countryCode: try row.optionalString("country_code"), zip: try row.optionalString("zip"),
-            timeZone: try row.optionalString("time_zone"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at")
-        )
-    }
-}
-
-extension SQLStore: PersonStore {
-    public func createUser(_ user: NewUser) async throws -> Person {
-        let now = Date().unixSeconds
-        let email = user.email.lowercased()
-        let id = try await database.transaction { db in
-            guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: user.companyID)").first() != nil else {
-                throw StoreError.notFound("company")
-            }
-            if try await db.raw("SELECT id FROM people WHERE email = \(bind: email)").first() != nil {
+    public func updatePerson(_ person: Person) async throws {
+        try await database.transaction { db in
+            if try await db.raw("SELECT id FROM people WHERE email = \(bind: person.email.lowercased()) AND id <> \(bind: person.id)").first() != nil {
                 throw StoreError(.conflict, "a person with this email already exists", fields: ["email": "already taken"])
             }
-            let id = try await db.insertReturningID("""
-                INSERT INTO people (kind, first_name, last_name, email, job_title, password_hash, is_active, created_at, updated_at)
-                VALUES (\(bind: Person.Kind.user.rawValue), \(bind: user.firstName), \(bind: user.lastName), \(bind: email),
-                    \(bind: user.jobTitle), \(bind: user.passwordHash), \(bind: true), \(bind: now), \(bind: now))
-                RETURNING id
-                """)
             try await db.raw("""
-                INSERT INTO directory_entries (company_id, person_id, is_employee, is_active, created_at)
-                VALUES (\(bind: user.companyID), \(bind: id), \(bind: user.isEmployee), \(bind: true), \(bind: now))
+                UPDATE people SET first_name = \(bind: person.firstName), last_name = \(bind: person.lastName),
+                    email = \(bind: person.email.lowercased()), job_title = \(bind: person.jobTitle), updated_at = \(bind: clock.now.unixSeconds)
+                WHERE id = \(bind: person.id)
                 """).run()
-            return id
         }
-        return Person(id: id, kind: .user, firstName: user.firstName, lastName: user.lastName, email: email, jobTitle: user.jobTitle)
-    }
-
-    public func person(id: Int64) async throws -> Person? {
-        try await database.withConnection { db in
-            try await db.raw("SELECT * FROM people WHERE id = \(bind: id)").first().map(Person.init(row:))
-        }
-    }
-
-    public func setPasswordHash(personID: Int64, hash: String) async throws {
-        try await database.write { db in
-            try await db.raw("UPDATE people SET password_hash = \(bind: hash), updated_at = \(bind: Date().unixSeconds) WHERE id = \(bind: personID) AND kind = \(bind: Person.Kind.user.rawValue)").run()
-        }
-    }
-
-    public func login(email: String) async throws -> (person: Person, passwordHash: String?)? {
-        try await database.withConnection { db in
-            guard let row = try await db.raw("SELECT * FROM people WHERE email = \(bind: email.lowercased())").first() else { return nil }
-            return (try Person(row: row), try row.optionalString("password_hash"))
-        }
-    }
-}
-
-extension Person {
-    init(row: any SQLRow) throws {
-        self.init(
-            id: try row.int("id"), kind: Person.Kind(rawValue: try row.string("kind")) ?? .user,
-            firstName: try row.string("first_name"), lastName: try row.string("last_name"), email: try row.string("email"),
-            jobTitle: try row.optionalString("job_title"), isActive: try row.bool("is_active"),
-            homeCompanyID: try row.optionalInt("home_company_id")
-        )
     }
 }

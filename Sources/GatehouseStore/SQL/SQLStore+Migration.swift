@@ -9,27 +9,20 @@ extension SQLStore: MigrationStore {
                 throw StoreError.notFound("service account")
             }
             let clientPK = try row.int("client_pk"), oldContact = try row.int("contact_id")
-            let projects = try await Self.projectIDs(companyID: companyID, personID: oldContact, on: db)
+            let projects = try await Self.memberProjectIDs(companyID: companyID, personID: oldContact, on: db)
             let installation: Installation
             if let existing = try await db.raw("SELECT * FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() {
                 installation = try Installation(row: existing)
             } else {
                 installation = try await Self.install(version: version, companyID: companyID, contactEmail: contactEmail, contactName: contactName, at: now, on: db)
             }
-            try await Self.permit(projects: projects, installation: installation, levels: version.manifest.projectLevels, on: db)
+            try await Self.permit(projects: projects, installation: installation, levels: version.manifest.projectLevels, at: now, on: db)
             try await db.raw("UPDATE clients SET is_enabled = \(bind: false), generation = generation + 1, updated_at = \(bind: now.unixSeconds) WHERE id = \(bind: clientPK)").run()
             return installation
         }
     }
 
-    static func projectIDs(companyID: Int64, personID: Int64, on db: any SQLDatabase) async throws -> [Int64] {
-        try await db.raw("""
-            SELECT m.project_id FROM project_memberships m JOIN projects p ON p.id = m.project_id
-            WHERE m.person_id = \(bind: personID) AND p.company_id = \(bind: companyID) ORDER BY m.project_id
-            """).all().map { try $0.int("project_id") }
-    }
-
     public func projectIDs(companyID: Int64, personID: Int64) async throws -> [Int64] {
-        try await database.withConnection { db in try await Self.projectIDs(companyID: companyID, personID: personID, on: db) }
+        try await database.withConnection { db in try await Self.memberProjectIDs(companyID: companyID, personID: personID, on: db) }
     }
 }

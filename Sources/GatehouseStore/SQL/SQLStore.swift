@@ -9,6 +9,8 @@ import SQLKit
 /// in ``Database``.
 public struct SQLStore: Sendable {
     public let database: Database
+    /// The one source of "now" for every row this store stamps, so tests that move time see consistent rows.
+    public let clock: any GatehouseCore.Clock
     /// The reads on every REST call's path: client state, the caller's access, revocations and app
     /// installations. Invalidated by any committed change (see ``ChangeFeed``).
     let caches: Caches
@@ -20,12 +22,12 @@ public struct SQLStore: Sendable {
         let installations: ReadCache<AccessKey, Installation?>
         let appsByClient: ReadCache<Int64, App?>
 
-        init(feed: ChangeFeed) {
-            clients = ReadCache(feed: feed)
-            access = ReadCache(feed: feed)
-            revoked = ReadCache(feed: feed)
-            installations = ReadCache(feed: feed)
-            appsByClient = ReadCache(feed: feed)
+        init(feed: ChangeFeed, ttl: Duration) {
+            clients = ReadCache(feed: feed, ttl: ttl)
+            access = ReadCache(feed: feed, ttl: ttl)
+            revoked = ReadCache(feed: feed, ttl: ttl)
+            installations = ReadCache(feed: feed, ttl: ttl)
+            appsByClient = ReadCache(feed: feed, ttl: ttl)
         }
     }
 
@@ -34,14 +36,17 @@ public struct SQLStore: Sendable {
         let b: Int64
     }
 
-    public init(database: Database) {
+    /// `cacheTTL` bounds how long a read may be served after another node changed it, should its
+    /// notification be lost; on one node, or with notifications flowing, changes are seen at once.
+    public init(database: Database, clock: any GatehouseCore.Clock = SystemClock(), cacheTTL: Duration = .seconds(1)) {
         self.database = database
-        self.caches = Caches(feed: database.changes)
+        self.clock = clock
+        self.caches = Caches(feed: database.changes, ttl: cacheTTL)
     }
 
     /// Applies pending migrations; see ``MigrationRunner``.
     public func migrate(logger: Logger) async throws {
-        try await MigrationRunner().run(on: database, logger: logger)
+        try await MigrationRunner(clock: clock).run(on: database, logger: logger)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import Logging
 import SQLKit
 
@@ -26,7 +27,13 @@ public struct MigrationRunner: Sendable {
 
     public let migrations: [Migration]
 
-    public init(migrations: [Migration] = Migrations.all) { self.migrations = migrations }
+    /// Stamps `applied_at`.
+    public let clock: any GatehouseCore.Clock
+
+    public init(migrations: [Migration] = Migrations.all, clock: any GatehouseCore.Clock = SystemClock()) {
+        self.migrations = migrations
+        self.clock = clock
+    }
 
     /// Returns the versions it applied.
     @discardableResult
@@ -38,7 +45,7 @@ public struct MigrationRunner: Sendable {
                 try await db.raw("SELECT pg_advisory_lock(\(literal: Self.advisoryLockKey))").run()
             }
             do {
-                let applied = try await Self.apply(migrations, kind: kind, on: db, logger: logger)
+                let applied = try await apply(migrations, kind: kind, on: db, logger: logger)
                 if kind == .postgres {
                     try await db.raw("SELECT pg_advisory_unlock(\(literal: Self.advisoryLockKey))").run()
                 }
@@ -52,7 +59,7 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    private static func apply(_ migrations: [Migration], kind: DatabaseKind, on db: any SQLDatabase, logger: Logger) async throws -> [Int] {
+    private func apply(_ migrations: [Migration], kind: DatabaseKind, on db: any SQLDatabase, logger: Logger) async throws -> [Int] {
         try await db.raw("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
@@ -70,7 +77,7 @@ public struct MigrationRunner: Sendable {
                 for statement in migration.statements(kind) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
-                let now = Int64(Date().timeIntervalSince1970)
+                let now = Int64(clock.now.timeIntervalSince1970)
                 try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))").run()
                 try await db.raw("COMMIT").run()
             } catch {

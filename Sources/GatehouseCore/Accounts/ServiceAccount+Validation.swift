@@ -1,0 +1,40 @@
+/// A new traditional service account as a door submits it.
+public struct ServiceAccountDraft: Sendable, Decodable {
+    public var name: String?
+    public var app_type: String?
+    public var app_id: Int64?
+
+    public init(name: String? = nil, app_type: String? = nil, app_id: Int64? = nil) {
+        self.name = name
+        self.app_type = app_type
+        self.app_id = app_id
+    }
+
+    public static let nameLength = 1...100
+
+    public func validated() throws(ValidationError) -> (name: String, appType: ServiceAccount.AppType, appID: Int64?) {
+        var fields: [String: String] = [:]
+        let name = cleaned(name)
+        if name == nil { fields["name"] = "is required" }
+        if let name, name.count > Self.nameLength.upperBound { fields["name"] = "at most 100 characters" }
+        let appType = ServiceAccount.AppType(rawValue: app_type ?? "custom")
+        if appType == nil { fields["app_type"] = "must be custom or marketplace" }
+        if appType == .marketplace, app_id == nil { fields["app_id"] = "is required for a marketplace account" }
+        guard fields.isEmpty, let name, let appType else { throw ValidationError("invalid service account", fields: fields) }
+        return (name, appType, app_id)
+    }
+}
+
+/// How long the previous secret keeps working after a rotation: a day by default, a month at most.
+public enum SecretRotation {
+    public static let defaultOverlap = 86_400
+    public static let maximumOverlap = 30 * 86_400
+
+    public static func overlap(_ requested: Int?) throws(ValidationError) -> Int {
+        let keep = requested ?? defaultOverlap
+        guard (0...maximumOverlap).contains(keep) else {
+            throw ValidationError("previous_expires_in must be 0 to \(maximumOverlap) seconds", fields: ["previous_expires_in": "must be 0 to \(maximumOverlap)"])
+        }
+        return keep
+    }
+}

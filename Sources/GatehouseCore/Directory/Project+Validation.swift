@@ -1,0 +1,42 @@
+import Foundation
+
+/// A project as a client submits it, before validation: every field optional, as it arrived.
+public struct ProjectDraft: Sendable, Decodable {
+    public var name: String?
+    public var display_name: String?
+    public var project_number: String?
+    public var active: Bool?
+    public var stage: String?
+    public var address: String?
+    public var city: String?
+    public var state_code: String?
+    public var country_code: String?
+    public var zip: String?
+    public var time_zone: String?
+
+    public init(name: String? = nil) { self.name = name }
+
+    /// The one project rule set, for the admin API and `POST /rest/v1.0/projects` alike. `fieldPrefix` is
+    /// where the fields sit in the caller's body (`project.` on the REST surface, which wraps them).
+    public func validated(companyID: Int64, fieldPrefix: String = "", now: Date) throws(ValidationError) -> Project {
+        var fields: [String: String] = [:]
+        let name = cleaned(name)
+        if name == nil { fields[fieldPrefix + "name"] = "is required" }
+        if let name, name.count > 200 { fields[fieldPrefix + "name"] = "at most 200 characters" }
+        if let code = cleaned(country_code), code.count != 2 || !code.allSatisfy(\.isLetter) {
+            fields[fieldPrefix + "country_code"] = "must be an ISO 3166-1 alpha-2 code"
+        }
+        if let zone = cleaned(time_zone), TimeZone(identifier: zone) == nil { fields[fieldPrefix + "time_zone"] = "unknown time zone" }
+        for (key, value) in [("display_name", display_name), ("project_number", project_number), ("stage", stage), ("address", address),
+                             ("city", city), ("state_code", state_code), ("zip", zip)] {
+            if let value, value.count > 255 { fields[fieldPrefix + key] = "at most 255 characters" }
+        }
+        guard fields.isEmpty, let name else { throw ValidationError("invalid project", fields: fields) }
+        return Project(
+            companyID: companyID, name: name, displayName: cleaned(display_name), projectNumber: cleaned(project_number),
+            active: active ?? true, stage: cleaned(stage), address: cleaned(address), city: cleaned(city),
+            stateCode: cleaned(state_code), countryCode: cleaned(country_code)?.uppercased(), zip: cleaned(zip),
+            timeZone: cleaned(time_zone), createdAt: now, updatedAt: now
+        )
+    }
+}

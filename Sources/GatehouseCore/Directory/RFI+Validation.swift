@@ -1,0 +1,46 @@
+import Foundation
+
+/// An RFI as a client submits it, in Procore's wrapped shape (`{"rfi":{"subject","question":{"body"},…}}`).
+public struct RFIDraft: Sendable, Decodable {
+    public struct Question: Sendable, Decodable {
+        public var body: String?
+    }
+    public var subject: String?
+    public var question: Question?
+    public var rfi_manager_id: Int64?
+    public var status: String?
+
+    public static let subjectLength = 1...255
+
+    /// The fields of a new RFI; the manager's directory membership needs the store and is checked by the
+    /// service.
+    public func validatedForCreate() throws(ValidationError) -> (subject: String, body: String) {
+        var errors: [String: String] = [:]
+        let subject = cleaned(subject), body = cleaned(question?.body)
+        if subject == nil { errors["rfi.subject"] = "is required" }
+        if let subject, !Self.subjectLength.contains(subject.count) { errors["rfi.subject"] = "at most 255 characters" }
+        if body == nil { errors["rfi.question.body"] = "is required" }
+        if let status, !RFI.statuses.contains(status) { errors["rfi.status"] = "must be one of \(RFI.statuses.joined(separator: ", "))" }
+        guard errors.isEmpty, let subject, let body else { throw ValidationError("invalid rfi", fields: errors) }
+        return (subject, body)
+    }
+
+    /// Applies the present fields to an existing RFI.
+    public func applied(to rfi: RFI, at now: Date) throws(ValidationError) -> RFI {
+        var rfi = rfi
+        var errors: [String: String] = [:]
+        if let subject {
+            if let s = cleaned(subject), Self.subjectLength.contains(s.count) { rfi.subject = s } else { errors["rfi.subject"] = "must be 1 to 255 characters" }
+        }
+        if let question {
+            if let b = cleaned(question.body) { rfi.questionBody = b } else { errors["rfi.question.body"] = "must not be empty" }
+        }
+        if let status {
+            if RFI.statuses.contains(status) { rfi.status = status } else { errors["rfi.status"] = "must be one of \(RFI.statuses.joined(separator: ", "))" }
+        }
+        if let manager = rfi_manager_id { rfi.rfiManagerID = manager }
+        guard errors.isEmpty else { throw ValidationError("invalid rfi", fields: errors) }
+        rfi.updatedAt = now
+        return rfi
+    }
+}

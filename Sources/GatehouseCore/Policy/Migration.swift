@@ -1,0 +1,51 @@
+/// What the sunset means for one app or account: the marketplace listing, and the advice the migration
+/// report gives. Pure, so the report, the console and the CLI say the same thing.
+public enum MigrationAdvice {
+    /// What to do with one traditional account, given whether its app has a DMSA version.
+    public static func recommendation(for account: ServiceAccount, hasDMSA: Bool) -> String {
+        if !account.client.isEnabled { return "none: this account is disabled" }
+        switch (account.appType, hasDMSA) {
+        case (.marketplace, true): return "migrate: install the app's DMSA version with POST …/service_accounts/\(account.id)/migrate"
+        case (.marketplace, false): return "ask the app's developer for a DMSA version; it cannot be migrated until one exists"
+        case (.custom, _): return "create a DMSA app whose manifest requests these permissions, install it, then delete this account"
+        }
+    }
+
+    /// Whether the account can move on its own (`migrate`), or the refusal that says why not.
+    public static func migrationRefusal(for account: ServiceAccount, appName: String?, dmsaVersion: AppVersion?) -> DomainError? {
+        guard account.appType == .marketplace, account.appID != nil, let appName else {
+            return DomainError(.invalid,
+                "Custom service accounts cannot be migrated automatically: create a DMSA app whose manifest requests the same permissions, install it, then delete this account.",
+                fields: ["app_type": "custom accounts have no app to migrate to"])
+        }
+        guard account.client.isEnabled else { return .conflict("this account is disabled; it was already migrated or switched off") }
+        guard dmsaVersion != nil else {
+            return DomainError(.invalid,
+                "App '\(appName)' has no DMSA version yet. Ask its developer to publish a version whose manifest enables service-account authentication, then migrate.",
+                fields: ["app_id": "has no DMSA version"])
+        }
+        return nil
+    }
+}
+
+/// One app as the marketplace shows it.
+public struct MarketplaceListing: Sendable, Equatable {
+    public var appID: Int64
+    public var name: String
+    public var hasDMSAVersion: Bool
+    public var isListed: Bool
+    public var status: String
+
+    /// Promoted apps and apps linked to marketplace traditional accounts appear; `nil` means the app is not on
+    /// the marketplace at all. After the sunset, an app with no DMSA version is delisted: it only ever worked
+    /// through traditional accounts.
+    public static func entry(app: App, versions: [AppVersion], linkedToTraditional: Bool, phase: SunsetPolicy.Phase) -> MarketplaceListing? {
+        guard versions.hasPromoted || linkedToTraditional else { return nil }
+        let hasDMSA = versions.contains(where: \.isDMSA)
+        let listed = hasDMSA || phase != .sunset
+        return MarketplaceListing(
+            appID: app.id, name: app.name, hasDMSAVersion: hasDMSA, isListed: listed,
+            status: listed ? "listed" : "delisted: this app only supports traditional service accounts, which were sunset"
+        )
+    }
+}

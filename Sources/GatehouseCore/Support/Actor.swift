@@ -1,0 +1,21 @@
+/// Who asks for an operation. Every service operation takes one, so the audit log names the same actor
+/// whichever door (admin API, console, CLI over the admin API) the request came through.
+public enum Actor: Sendable, Equatable, CustomStringConvertible {
+    /// The deployment operator: `GATEHOUSE_ADMIN_TOKEN` (no name) or a named token from `gatehouse admin-token create`.
+    case `operator`(name: String?)
+    /// A signed-in human user, acting through a session.
+    case user(personID: Int64)
+    /// A service account's or app's directory contact, acting through the REST surface.
+    case contact(personID: Int64)
+
+    /// The audit log's spelling, stable across releases because operators filter on it.
+    public var description: String {
+        switch self {
+        case .operator(let name): name.map { "operator:\($0)" } ?? "operator"
+        case .user(let id): "person:\(id)"
+        case .contact(let id): "contact:\(id)"
+        }
+    }
+
+    public var isOperator: Bool { if case .operator = self { true } else { false } }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// `/admin/v1` doors to ``Directory``: companies, projects, users, people and directory entries.
+struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & AuditStore>: Sendable {
+    let directory: Directory<Store>
+
+    func addRoutes(operator group: RouterGroup<AdminRequestContext>, company: RouterGroup<CompanyRequestContext>) {
+        group.post("companies", use: createCompany)
+        group.get("companies", use: listCompanies)
+        group.patch("people/:id", use: updatePerson)
+        company.get("", use: showCompany)
+        company.post("projects", use: createProject)
+        company.get("projects", use: listProjects)
+        company.post("users", use: createUser)
+        company.post("directory", use: addToDirectory)
+        company.get("directory", use: listDirectory)
+    }
+
+    struct CompanyInput: Decodable { let name: String? }
+
+    @Sendable func createCompany(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        var request = request
+        let input = try await request.decodeJSON(CompanyInput.self, context: context)
+        return try JSONResponse.make(CompanyBody(try await directory.createCompany(name: input.name, by: context.caller)), status: .created)
+    }
+
+    @Sendable func listCompanies(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try JSONResponse.make(try await directory.companies().map(CompanyBody.init))
+    }
+
+    @Sendable func showCompany(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        try JSONResponse.make(CompanyBody(context.company))
+    }
+
+    @Sendable func createProject(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let draft = try await request.decodeJSON(ProjectDraft.self, context: context)
+        let project = try await directory.createProject(draft, in: context.company, by: context.caller)
+        return try JSONResponse.make(ProjectBody(project, company: context.company), status: .created)
+    }
+
+    @Sendable func listProjects(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        let page = try await directory.projects(in: context.company, limit: 1000, offset: 0)
+        return try JSONResponse.make(page.items.map { ProjectBody($0, company: context.company) })
+    }
+
+    @Sendable func createUser(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let draft = try await request.decodeJSON(UserDraft.self, context: context)
+        return try JSONResponse.make(PersonBody(try await directory.createUser(draft, in: context.company, by: context.caller)), status: .created)
+    }
+
+    @Sendable func updatePerson(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        var request = request
+        let id = try context.parameters.id("id", resource: "person")
+        let patch = try await request.decodeJSON(PersonPatch.self, context: context)
+        return try JSONResponse.make(PersonBody(try await directory.updatePerson(id, patch, by: context.caller)))
+    }
+
+    struct DirectoryInput: Decodable { let person_id: Int64? }
+
+    @Sendable func addToDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let input = try await request.decodeJSON(DirectoryInput.self, context: context)
+        guard let personID = input.person_id else { throw APIError.unprocessable("person_id is required", fields: ["person_id": "is required"]) }
+        return try JSONResponse.make(PersonBody(try await directory.addToDirectory(personID: personID, in: context.company, by: context.caller)), status: .created)
+    }
+
+    @Sendable func listDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        let page = try await directory.directory(of: context.company, limit: 1000, offset: 0)
+        return try JSONResponse.make(page.items.map { PersonBody($0.person) })
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// `/admin/v1/keys` and `/admin/v1/audit`: deployment-wide, operator only.
+struct KeysController<Store: AuditStore>: Sendable {
+    let keys: Keys<Store>
+    let store: Store
+
+    func addRoutes(operator group: RouterGroup<AdminRequestContext>) {
+        group.get("keys", use: list)
+        group.post("keys/rotate", use: rotate)
+        group.get("audit", use: audit)
+    }
+
+    @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try JSONResponse.make(await keys.describe())
+    }
+
+    struct RotateInput: Decodable { let activate_in: Int? }
+
+    @Sendable func rotate(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        var request = request
+        let input: RotateInput = request.hasNoBody ? RotateInput(activate_in: nil) : try await request.decodeJSON(RotateInput.self, context: context)
+        return try JSONResponse.make(try await keys.rotate(activateIn: input.activate_in, by: context.caller), status: .created)
+    }
+
+    @Sendable func audit(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
+        let offset = max(request.uri.queryParameters.get("offset", as: Int.self) ?? 0, 0)
+        return try JSONResponse.make(try await store.auditEntries(limit: limit, offset: offset).map(AuditEntryBody.init))
+    }
+}

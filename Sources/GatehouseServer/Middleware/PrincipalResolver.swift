@@ -1,0 +1,58 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// Step 3 of a `/rest` call: which company the call acts in, and so which contact it acts as. It owns the
+/// app and installation lookups, following Procore's "Multiple Procore Zones" rules for the
+/// `Procore-Company-Id` header:
+/// - a traditional account belongs to one company, so the header is optional; if sent, it must name that company;
+/// - an app (DMSA) must send it, except on `/me` and `/companies` (``Mode/impliedWhenAbsent``), where its
+///   first installation stands in;
+/// - an app acts only where it is installed: elsewhere, 403 `App is not connected to this company`.
+struct PrincipalResolver<Store: AppStore & InstallationStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    enum Mode: Sendable {
+        case required
+        case impliedWhenAbsent
+    }
+    let store: Store
+    let mode: Mode
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = context.token else { throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required") }
+        var context = context
+        context.principal = try await principal(for: token.record, header: try Self.companyHeader(request))
+        return try await next(request, context)
+    }
+
+    /// The header's company id; nil when absent. A header that is not an id is a 400.
+    static func companyHeader(_ request: Request) throws -> Int64? {
+        guard let raw = request.headers[.procoreCompanyID]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let id = Int64(raw), id > 0 else { throw APIError.badRequest("Procore-Company-Id must be a company id", code: "invalid_company") }
+        return id
+    }
+
+    private func principal(for record: ClientRecord, header: Int64?) async throws -> Principal {
+        if let account = record.serviceAccount {
+            if let header, header != account.companyID {
+                throw APIError.forbidden("Service account does not belong to this company")
+            }
+            return Principal(kind: .traditional, clientID: account.client.clientID, contactID: account.contactID, companyID: account.companyID)
+        }
+        guard let app = try await store.app(clientPK: record.client.id) else { throw Self.notConnected }
+        let installation: Installation?
+        switch (header, mode) {
+        case (let id?, _):
+            installation = try await store.activeInstallation(appID: app.id, companyID: id)
+        case (nil, .required):
+            throw APIError.badRequest("Missing Procore-Company-Id header!", code: "missing_company")
+        case (nil, .impliedWhenAbsent):
+            installation = try await store.installations(appID: app.id).filter(\.isActive).min { $0.id < $1.id }
+        }
+        guard let installation else { throw Self.notConnected }
+        return Principal(kind: .app, clientID: record.client.clientID, contactID: installation.contactID, companyID: installation.companyID, appID: app.id)
+    }
+
+    static var notConnected: APIError { APIError(.forbidden, code: "app_not_connected", message: "App is not connected to this company") }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+
+/// Companies, their projects, and the people in their directories.
+struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & AuditStore>: Sendable {
+    let store: Store
+    let auditor: Auditor<Store>
+    let clock: any GatehouseCore.Clock
+    let contactDomain: String
+    let passwords: PasswordHasher
+
+    // MARK: companies
+
+    func createCompany(name raw: String?, by caller: Caller) async throws -> Company {
+        guard let name = cleaned(raw) else { throw ValidationError("name is required", fields: ["name": "is required"]) }
+        guard name.count <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
+        let company = try await store.createCompany(name: name)
+        await auditor.record("company.create", by: caller, target: "company:\(company.id)")
+        return company
+    }
+
+    func companies() async throws -> [Company] { try await store.companies() }
+
+    func company(_ id: Int64) async throws -> Company {
+        guard let company = try await store.company(id: id) else { throw DomainError.notFound("company") }
+        return company
+    }
+
+    // MARK: projects
+
+    /// `fieldPrefix` names where the fields sat in the caller's body, so errors point at them.
+    func createProject(_ draft: ProjectDraft, in company: Company, fieldPrefix: String = "", by caller: Caller) async throws -> Project {
+        let project = try draft.validated(companyID: company.id, fieldPrefix: fieldPrefix, now: clock.now)
+        let created = try await store.createProject(project)
+        await auditor.record("project.create", by: caller, target: "project:\(created.id)")
+        return created
+    }
+
+    func projects(in company: Company, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
+        try await store.projects(companyID: company.id, limit: limit, offset: offset)
+    }
+
+    func project(_ id: Int64) async throws -> Project {
+        guard let project = try await store.project(id: id) else { throw DomainError.notFound("project") }
+        return project
+    }
+
+    // MARK: people
+
+    func createUser(_ draft: UserDraft, in company: Company, by caller: Caller) async throws -> Person {
+        let (person, password) = try draft.validated(contactDomain: contactDomain)
+        let hash = try await password.asyncMap { try await passwords.hash($0) }
+        let created = try await store.createUser(NewUser(
+            companyID: company.id, firstName: person.firstName, lastName: person.lastName, email: person.email,
+            jobTitle: person.jobTitle, passwordHash: hash
+        ))
+        await auditor.record("user.create", by: caller, target: "person:\(created.id)")
+        return created
+    }
+
+    /// Changes a person under the person rules; a contact's email and password are refused (and audited).
+    func updatePerson(_ id: Int64, _ patch: PersonPatch, by caller: Caller) async throws -> Person {
+        guard let person = try await store.person(id: id) else { throw DomainError.notFound("person") }
+        let updated: Person, password: String?
+        do {
+            (updated, password) = try person.applying(patch, contactDomain: contactDomain)
+        } catch {
+            if person.kind == .serviceAccountContact {
+                await auditor.record("person.update", by: caller, target: "person:\(id)", outcome: "refused", detail: error.fields.keys.sorted().joined(separator: ","))
+            }
+            throw error
+        }
+        let hash = try await password.asyncMap { try await passwords.hash($0) }
+        try await store.updatePerson(updated)
+        if let hash { try await store.setPasswordHash(personID: id, hash: hash) }
+        await auditor.record("person.update", by: caller, target: "person:\(id)")
+        return updated
+    }
+
+    // MARK: the directory
+
+    /// Adds an existing person. A contact of another company is refused (409) by the contact rule.
+    func addToDirectory(personID: Int64, in company: Company, by caller: Caller) async throws -> Person {
+        guard let person = try await store.person(id: personID) else { throw DomainError.notFound("person") }
+        let target = "company:\(company.id)/person:\(personID)"
+        do {
+            if let refusal = person.directoryRefusal(joining: company.id) { throw refusal }
+            try await store.addToDirectory(companyID: company.id, personID: personID)
+        } catch let error as DomainError {
+            await auditor.record("directory.add", by: caller, target: target, outcome: "refused", detail: error.message)
+            throw error
+        } catch let error as StoreError {
+            await auditor.record("directory.add", by: caller, target: target, outcome: "refused", detail: error.message)
+            throw error
+        }
+        await auditor.record("directory.add", by: caller, target: target)
+        return person
+    }
+
+    func directory(of company: Company, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int) {
+        try await store.directoryMembers(companyID: company.id, limit: limit, offset: offset)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+
+/// An installation as every door shows it.
+struct InstallationView: Sendable {
+    var installation: Installation
+    var appName: String
+    var version: String
+    var contactEmail: String
+}
+
+/// Company installations of DMSA app versions: install by version key, upgrade, permitted projects, uninstall.
+struct Installations<Store: AppStore & InstallationStore & PersonStore & AuditStore>: Sendable {
+    let store: Store
+    let auditor: Auditor<Store>
+    let clock: any GatehouseCore.Clock
+    let contactDomain: String
+
+    /// The version a key names; only DMSA versions can be installed.
+    func version(forKey raw: String?) async throws -> AppVersion {
+        guard let key = cleaned(raw) else { throw ValidationError("version_key is required", fields: ["version_key": "is required"]) }
+        guard let version = try await store.version(key: key) else { throw DomainError.notFound("app version") }
+        guard version.isDMSA else {
+            throw ValidationError("this version does not use service-account authentication", fields: ["version_key": "not a DMSA version"])
+        }
+        return version
+    }
+
+    /// The generated contact of an app in one company: its email under the contact domain, and a name that
+    /// says which app it acts for.
+    func newContact(for app: App) -> (email: String, name: String) {
+        (CredentialFactory.contactEmail(prefix: app.name, domain: contactDomain), "\(app.name) \(RandomToken.hex(byteCount: 3))")
+    }
+
+    /// Installs by version key: creates the DMSA contact with the manifest's company permissions.
+    func install(versionKey: String?, in company: Company, by caller: Caller) async throws -> InstallationView {
+        let version = try await version(forKey: versionKey)
+        guard let app = try await store.app(id: version.appID) else { throw DomainError.notFound("app") }
+        let contact = newContact(for: app)
+        let installation = try await store.install(version: version, companyID: company.id, contactEmail: contact.email, contactName: contact.name, at: clock.now)
+        await auditor.record("app.install", by: caller, target: "company:\(company.id)/installation:\(installation.id)", detail: "app \(app.id) version \(version.version)")
+        return try await view(installation)
+    }
+
+    func installation(_ id: Int64, in company: Company) async throws -> Installation {
+        guard let installation = try await store.installation(id: id, companyID: company.id) else { throw DomainError.notFound("installation") }
+        return installation
+    }
+
+    func activeInstallation(_ id: Int64, in company: Company) async throws -> Installation {
+        let installation = try await installation(id, in: company)
+        guard installation.isActive else { throw DomainError.conflict("this installation was uninstalled") }
+        return installation
+    }
+
+    /// Applies a newer version of the same app: its manifest's permissions replace the old ones.
+    func upgrade(_ id: Int64, in company: Company, versionKey: String?, by caller: Caller) async throws -> InstallationView {
+        let installation = try await activeInstallation(id, in: company)
+        let target = try await version(forKey: versionKey)
+        guard let current = try await store.version(id: installation.versionID, appID: installation.appID) else { throw DomainError.notFound("app version") }
+        if let refusal = current.upgradeRefusal(to: target) { throw refusal }
+        let upgraded = try await store.upgrade(installationID: installation.id, to: target, at: clock.now)
+        await auditor.record("app.upgrade", by: caller, target: "company:\(company.id)/installation:\(installation.id)", detail: "\(current.version) → \(target.version)")
+        return try await view(upgraded)
+    }
+
+    func list(in company: Company) async throws -> [InstallationView] {
+        var views: [InstallationView] = []
+        for installation in try await store.installations(companyID: company.id) { views.append(try await view(installation)) }
+        return views
+    }
+
+    func list(ofApp appID: Int64) async throws -> [InstallationView] {
+        var views: [InstallationView] = []
+        for installation in try await store.installations(appID: appID) { views.append(try await view(installation)) }
+        return views
+    }
+
+    func show(_ id: Int64, in company: Company) async throws -> InstallationView {
+        try await view(try await installation(id, in: company))
+    }
+
+    /// Makes exactly these projects permitted, with the installed manifest's project levels.
+    func setPermittedProjects(_ ids: [Int64]?, of id: Int64, in company: Company, by caller: Caller) async throws -> [Int64] {
+        let installation = try await activeInstallation(id, in: company)
+        guard let ids else { throw ValidationError("project_ids is required", fields: ["project_ids": "is required"]) }
+        guard ids.count <= 10_000, ids.allSatisfy({ $0 > 0 }) else { throw ValidationError("invalid project_ids", fields: ["project_ids": "positive ids, at most 10000"]) }
+        guard let version = try await store.version(id: installation.versionID, appID: installation.appID) else { throw DomainError.notFound("app version") }
+        try await store.setPermittedProjects(installationID: installation.id, projectIDs: ids, levels: version.manifest.projectLevels)
+        await auditor.record("app.permitted_projects", by: caller, target: "company:\(company.id)/installation:\(installation.id)",
+                             detail: Set(ids).sorted().map(String.init).joined(separator: ","))
+        return try await store.permittedProjects(installationID: installation.id)
+    }
+
+    func permittedProjects(of id: Int64, in company: Company) async throws -> [Int64] {
+        try await store.permittedProjects(installationID: try await installation(id, in: company).id)
+    }
+
+    /// Every call of the app in this company answers `App is not connected to this company` from now on.
+    func uninstall(_ id: Int64, in company: Company, by caller: Caller) async throws {
+        let installation = try await installation(id, in: company)
+        try await store.uninstall(installationID: installation.id, companyID: company.id, at: clock.now)
+        await auditor.record("app.uninstall", by: caller, target: "company:\(company.id)/installation:\(installation.id)")
+    }
+
+    func view(_ installation: Installation) async throws -> InstallationView {
+        let app = try await store.app(id: installation.appID)
+        let version = try await store.version(id: installation.versionID, appID: installation.appID)
+        let contact = try await store.person(id: installation.contactID)
+        return InstallationView(installation: installation, appName: app?.name ?? "", version: version?.version ?? "", contactEmail: contact?.email ?? "")
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import JWTKit
+
+/// A traditional service account as every door shows it: the account and its contact's email.
+struct ServiceAccountView: Sendable {
+    var account: ServiceAccount
+    var contactEmail: String
+}
+
+/// Traditional service accounts: creation under the sunset policy and the whole credential lifecycle.
+/// The admin API and the console both call these; neither holds a rule of its own.
+struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStore & AppStore & AuditStore>: Sendable {
+    let store: Store
+    let auditor: Auditor<Store>
+    let hasher: SecretHasher
+    let clock: any GatehouseCore.Clock
+    let policy: SunsetPolicy
+    let contactDomain: String
+
+    func create(_ draft: ServiceAccountDraft, in company: Company, by caller: Caller) async throws -> (ServiceAccountView, ClientSecret) {
+        let input = try draft.validated()
+        if let refusal = policy.creationRefusal(at: clock.now) {
+            await auditor.record("service_account.create", by: caller, target: "company:\(company.id)", outcome: "refused",
+                                 detail: "creation blocked (\(policy.phase(at: clock.now).rawValue))")
+            throw refusal
+        }
+        if input.appType == .marketplace, let appID = input.appID, try await store.app(id: appID) == nil {
+            throw ValidationError("unknown app", fields: ["app_id": "no app with this id"])
+        }
+        let secret = ClientSecret.generate()
+        let email = CredentialFactory.contactEmail(prefix: input.name, domain: contactDomain)
+        let account = try await store.createServiceAccount(NewServiceAccount(
+            companyID: company.id, name: input.name, appType: input.appType, appID: input.appID,
+            clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), contactEmail: email
+        ), at: clock.now)
+        await auditor.record("service_account.create", by: caller, target: "service_account:\(account.id)")
+        return (ServiceAccountView(account: account, contactEmail: email), secret)
+    }
+
+    func list(in company: Company) async throws -> [ServiceAccountView] {
+        var views: [ServiceAccountView] = []
+        for account in try await store.serviceAccounts(companyID: company.id) { views.append(try await view(account)) }
+        return views
+    }
+
+    func account(_ id: Int64, in company: Company) async throws -> ServiceAccount {
+        guard let account = try await store.serviceAccount(id: id, companyID: company.id) else { throw DomainError.notFound("service account") }
+        return account
+    }
+
+    func show(_ id: Int64, in company: Company) async throws -> ServiceAccountView {
+        try await view(try await account(id, in: company))
+    }
+
+    private func view(_ account: ServiceAccount) async throws -> ServiceAccountView {
+        ServiceAccountView(account: account, contactEmail: try await store.person(id: account.contactID)?.email ?? "")
+    }
+
+    /// Procore's reset: a new secret shown once, the old secret and every earlier token dead at once,
+    /// permissions back to none and memberships removed, in one transaction.
+    func resetSecret(_ id: Int64, in company: Company, by caller: Caller) async throws -> (view: ServiceAccountView, secret: ClientSecret, secretID: Int64) {
+        let account = try await account(id, in: company)
+        let secret = ClientSecret.generate()
+        let secretID = try await store.resetServiceAccountSecret(accountID: account.id, companyID: company.id, newHash: hasher.hash(secret), at: clock.now)
+        await auditor.record("service_account.reset_secret", by: caller, target: "service_account:\(account.id)",
+                             detail: "secret, tokens, permissions and memberships reset")
+        return (try await show(id, in: company), secret, secretID)
+    }
+
+    /// Beyond Procore: a second secret, the previous one kept until it expires. Nothing else changes.
+    func rotateSecret(_ id: Int64, in company: Company, previousExpiresIn: Int?, by caller: Caller) async throws -> (view: ServiceAccountView, secret: ClientSecret, secrets: [StoredSecret]) {
+        let keep = try SecretRotation.overlap(previousExpiresIn)
+        let account = try await account(id, in: company)
+        let now = clock.now
+        let secret = ClientSecret.generate()
+        let secrets = try await store.rotateSecret(clientPK: account.client.id, newHash: hasher.hash(secret), previousExpiresAt: now.addingTimeInterval(TimeInterval(keep)), at: now)
+        await auditor.record("service_account.rotate_secret", by: caller, target: "service_account:\(account.id)", detail: "previous secret expires in \(keep) s")
+        return (try await view(account), secret, secrets)
+    }
+
+    func activeSecrets(_ id: Int64, in company: Company) async throws -> [StoredSecret] {
+        let account = try await account(id, in: company)
+        let now = clock.now
+        return try await store.secrets(clientPK: account.client.id).filter { $0.isActive(at: now) }
+    }
+
+    func retireSecret(_ secretID: Int64, of id: Int64, in company: Company, by caller: Caller) async throws {
+        let account = try await account(id, in: company)
+        try await store.retireSecret(clientPK: account.client.id, secretID: secretID, at: clock.now)
+        await auditor.record("service_account.retire_secret", by: caller, target: "service_account:\(account.id)", detail: "secret \(secretID)")
+    }
+
+    /// Disabling also moves the generation, so tokens issued before stay dead after a later enable.
+    func setEnabled(_ enabled: Bool, _ id: Int64, in company: Company, by caller: Caller) async throws -> ServiceAccountView {
+        let account = try await account(id, in: company)
+        try await store.setClientEnabled(clientPK: account.client.id, enabled: enabled, at: clock.now)
+        await auditor.record(enabled ? "service_account.enable" : "service_account.disable", by: caller, target: "service_account:\(account.id)")
+        return try await show(id, in: company)
+    }
+
+    func delete(_ id: Int64, in company: Company, by caller: Caller) async throws {
+        let account = try await account(id, in: company)
+        try await store.deleteServiceAccount(id: account.id, companyID: company.id, at: clock.now)
+        await auditor.record("service_account.delete", by: caller, target: "service_account:\(account.id)")
+    }
+
+    /// Registers the public keys for `private_key_jwt`. Returns how many keys were registered.
+    func setJWKS(_ json: String, for id: Int64, in company: Company, by caller: Caller) async throws -> Int {
+        let account = try await account(id, in: company)
+        let count = try await ClientJWKS.validate(json)
+        try await store.setClientJWKS(clientPK: account.client.id, jwks: json)
+        await auditor.record("service_account.set_jwks", by: caller, target: "service_account:\(account.id)")
+        return count
+    }
+}
+
+/// The rules for a client's registered JWKS: one to ten public keys that jwt-kit can load. Private or
+/// symmetric key material is refused outright, so a pasted private key never reaches the database.
+enum ClientJWKS {
+    static func validate(_ json: String) async throws -> Int {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], let keys = object["keys"] as? [[String: Any]] else {
+            throw DomainError(.malformed, "body must be a JWKS: {\"keys\":[…]}", fields: ["keys": "must be a JWKS object"])
+        }
+        guard !keys.isEmpty, keys.count <= 10 else { throw ValidationError("a JWKS needs 1 to 10 keys", fields: ["keys": "1 to 10 keys"]) }
+        for (i, key) in keys.enumerated() where key["d"] != nil || key["p"] != nil || key["k"] != nil {
+            throw ValidationError("JWKS must contain public keys only", fields: ["keys[\(i)]": "contains private or symmetric key material"])
+        }
+        do {
+            _ = try await JWTKeyCollection().add(jwksJSON: json)
+        } catch {
+            throw ValidationError("JWKS could not be parsed", fields: ["keys": "not a valid JWKS"])
+        }
+        return keys.count
+    }
+}

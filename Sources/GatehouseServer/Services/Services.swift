@@ -1,0 +1,33 @@
+import GatehouseCore
+import GatehouseStore
+import HummingbirdBcrypt
+
+/// Every operation of Gatehouse, one type per area, built once over one store. The admin API, the console
+/// and (through the admin API) the CLI are doors to these; none holds a rule of its own.
+struct Services<Store: GatehouseRepository>: Sendable {
+    let auditor: Auditor<Store>
+    let passwords: PasswordHasher
+    let directory: Directory<Store>
+    let permissions: Permissions<Store>
+    let serviceAccounts: ServiceAccounts<Store>
+    let apps: Apps<Store>
+    let installations: Installations<Store>
+    let policy: Policy<Store>
+    let keys: Keys<Store>
+
+    init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
+        let clock = configuration.clock
+        let auditor = Auditor(store: store, clock: clock)
+        let passwords = PasswordHasher(cost: configuration.bcryptCost)
+        self.auditor = auditor
+        self.passwords = passwords
+        directory = Directory(store: store, auditor: auditor, clock: clock, contactDomain: configuration.contactDomain, passwords: passwords)
+        permissions = Permissions(store: store, auditor: auditor)
+        serviceAccounts = ServiceAccounts(store: store, auditor: auditor, hasher: runtime.hasher, clock: clock,
+                                          policy: configuration.sunsetPolicy, contactDomain: configuration.contactDomain)
+        apps = Apps(store: store, auditor: auditor, hasher: runtime.hasher, clock: clock)
+        installations = Installations(store: store, auditor: auditor, clock: clock, contactDomain: configuration.contactDomain)
+        policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
+        keys = Keys(ring: runtime.keys, auditor: auditor)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+extension SQLStore: CompanyStore {
+    public func createCompany(name: String) async throws -> Company {
+        let now = clock.now.unixSeconds
+        let id = try await database.write { db in
+            try await db.insertReturningID("INSERT INTO companies (name, is_active, created_at) VALUES (\(bind: name), \(bind: true), \(bind: now)) RETURNING id")
+        }
+        return Company(id: id, name: name, isActive: true)
+    }
+
+    public func companies() async throws -> [Company] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT id, name, is_active FROM companies ORDER BY id").all().map(Company.init(row:))
+        }
+    }
+
+    public func company(id: Int64) async throws -> Company? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT id, name, is_active FROM companies WHERE id = \(bind: id)").first().map(Company.init(row:))
+        }
+    }
+}
+
+extension Company {
+    init(row: any SQLRow) throws {
+        self.init(id: try row.int("id"), name: try row.string("name"), isActive: try row.bool("is_active"))
+    }
+}
+
+extension SQLStore: ProjectStore {
+    public func createProject(_ project: Project) async throws -> Project {
+        let p = project
+        let now = clock.now
+        let id = try await database.write { db in
+            try await db.insertReturningID("""
+                INSERT INTO projects (company_id, name, display_name, project_number, active, stage, address, city,
+                    state_code, country_code, zip, time_zone, created_at, updated_at)
+                VALUES (\(bind: p.companyID), \(bind: p.name), \(bind: p.displayName), \(bind: p.projectNumber), \(bind: p.active),
+                    \(bind: p.stage), \(bind: p.address), \(bind: p.city), \(bind: p.stateCode), \(bind: p.countryCode),
+                    \(bind: p.zip), \(bind: p.timeZone), \(bind: now.unixSeconds), \(bind: now.unixSeconds))
+                RETURNING id
+                """)
+        }
+        var created = project
+        created.id = id
+        created.createdAt = Date(unixSeconds: now.unixSeconds)
+        created.updatedAt = created.createdAt
+        return created
+    }
+
+    public func project(id: Int64) async throws -> Project? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM projects WHERE id = \(bind: id)").first().map(Project.init(row:))
+        }
+    }
+
+    public func projects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
+        try await database.withConnection { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM projects WHERE company_id = \(bind: companyID)").first()?.int("n") ?? 0
+            let items = try await db.raw("SELECT * FROM projects WHERE company_id = \(bind: companyID) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)")
+                .all().map(Project.init(row:))
+            return (items, Int(total))
+        }
+    }
+}
+
+extension Project {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.int("id"), companyID: try row.int("company_id"), name: try row.string("name"),
+            displayName: try row.string("display_name"), projectNumber: try row.optionalString("project_number"),
+            active: try row.bool("active"), stage: try row.optionalString("stage"), address: try row.optionalString("address"),
+            city: try row.optionalString("city"), stateCode: try row.optionalString("state_code"),
+            countryCode: try row.optionalString("country_code"), zip: try row.optionalString("zip"),
+            timeZone: try row.optionalString("time_zone"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at")
+        )
+    }
+}
