@@ -38,7 +38,7 @@ public func buildApplication(
         logger: logger
     )
     app.addServices(DatabaseService(database: database))
-    if database.kind == .postgres {
+    if database.kind == .postgres, configuration.listensForChanges {
         // A service that returns ends the whole group, so only PostgreSQL (which has something to listen to) gets one.
         app.addServices(ChangeListenerService(database: database, logger: logger))
     }

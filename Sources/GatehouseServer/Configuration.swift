@@ -29,6 +29,9 @@ public struct GatehouseConfiguration: Sendable {
     /// How long a cached read may outlive a change made on another node whose notification was lost.
     /// Notifications make changes visible at once; this is only the backstop.
     public var cacheTTL: Duration = .seconds(1)
+    /// On PostgreSQL, whether this node listens for other nodes' changes. Only tests turn it off, to show
+    /// that the cross-node guarantees rest on the listener.
+    public var listensForChanges = true
     /// Where `/metrics` reads from; one per application unless shared on purpose.
     public var metrics = GatehouseMetrics()
 

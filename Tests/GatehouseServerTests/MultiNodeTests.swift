@@ -10,7 +10,10 @@ import Testing
 /// Two Gatehouse nodes on one PostgreSQL: changes on one hold on the other within a second.
 @Suite("Several nodes on PostgreSQL", .enabled(if: StoreKind.enabled.contains(.postgres)))
 struct MultiNodeTests {
-    static func twoNodes(_ body: @Sendable (TestApp, TestApp) async throws -> Void) async throws {
+    /// Two nodes whose caches keep entries for a minute, so within the tests' one-second window only a
+    /// notification can make one node's change visible on the other. `listening: false` runs them without
+    /// their listeners, which must make the cross-node checks fail.
+    static func twoNodes(listening: Bool = true, _ body: @Sendable (TestApp, TestApp) async throws -> Void) async throws {
         let url = ProcessInfo.processInfo.environment["POSTGRES_URL"]!
         let schema = "n_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
         try await PostgresSchemas.create(schema, url: url)
@@ -20,6 +23,8 @@ struct MultiNodeTests {
             var c = TestApp.baseConfiguration(clock: clock, masterKey: masterKey)
             c.databaseURL = url
             c.databaseSchema = schema
+            c.cacheTTL = .seconds(60)
+            c.listensForChanges = listening
             return c
         }
         let logger: Logger = {
@@ -29,14 +34,12 @@ struct MultiNodeTests {
         }()
         let (appA, runtimeA) = try await buildApplication(configuration: configuration(), logger: logger)
         let (appB, runtimeB) = try await buildApplication(configuration: configuration(), logger: logger)
-        let databaseA = runtimeA.store.database, databaseB = runtimeB.store.database
-        let listenerA = Task { await databaseA.listenForChanges(logger: logger) }
-        let listenerB = Task { await databaseB.listenForChanges(logger: logger) }
-        let listeners = [listenerA, listenerB]
-        defer { listeners.forEach { $0.cancel() } }
         do {
             try await appA.test(.router) { clientA in
                 try await appB.test(.router) { clientB in
+                    // The test framework runs each app's services, the change listener among them; give both
+                    // LISTENs a moment to start.
+                    if listening { try await Task.sleep(for: .milliseconds(300)) }
                     try await body(
                         TestApp(client: clientA, runtime: runtimeA, clock: clock, configuration: configuration()),
                         TestApp(client: clientB, runtime: runtimeB, clock: clock, configuration: configuration())
@@ -95,6 +98,21 @@ struct MultiNodeTests {
             _ = try await a.admin(.post, "/keys/rotate", json: ["activate_in": 0])
             let token = try await a.accessToken(clientID: account.clientID, secret: account.secret)
             #expect(try await b.rest(.get, "/rest/v1.0/me", token: token, company: company).status == .ok)
+        }
+    }
+
+    /// The control for the test above: with the listeners stopped, node B keeps serving its cached answer
+    /// past the one-second window. Were this to pass quickly, the cross-node test would prove nothing.
+    @Test func withoutTheListenerAChangeIsNotSeenOnTheOtherNode() async throws {
+        try await Self.twoNodes(listening: false) { a, b in
+            let (company, account, token) = try await a.tenant()
+            #expect(try await b.rest(.get, "/rest/v1.0/companies/\(company)/projects", token: token, company: company).status == .forbidden)
+            try await a.grant(company: company, person: account.contactID, ["portfolio": "readonly"])
+            let seen = try await Self.withinOneSecond {
+                try await b.rest(.get, "/rest/v1.0/companies/\(company)/projects", token: token, company: company).status == .ok
+            }
+            #expect(!seen, "without notifications, only the 60 s cache expiry could carry the change")
+            #expect(try await a.rest(.get, "/rest/v1.0/companies/\(company)/projects", token: token, company: company).status == .ok)
         }
     }
 }

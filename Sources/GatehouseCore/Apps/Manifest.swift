@@ -36,7 +36,7 @@ public struct SemanticVersion: Sendable, Comparable, CustomStringConvertible {
     public let prerelease: String?
 
     public init?(_ text: String) {
-        let core = text.split(separator: "-", maxSplits: 1)
+        let core = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         let numbers = core.first.map { $0.split(separator: ".", omittingEmptySubsequences: false) } ?? []
         guard numbers.count == 3,
               let major = Int(numbers[0]), let minor = Int(numbers[1]), let patch = Int(numbers[2]),

@@ -4,6 +4,7 @@ import Foundation
 public struct RFIDraft: Sendable, Decodable {
     public struct Question: Sendable, Decodable {
         public var body: String?
+        public init(body: String?) { self.body = body }
     }
     public var subject: String?
     public var question: Question?
@@ -11,6 +12,13 @@ public struct RFIDraft: Sendable, Decodable {
     public var status: String?
 
     public static let subjectLength = 1...255
+
+    public init(subject: String? = nil, body: String? = nil, rfiManagerID: Int64? = nil, status: String? = nil) {
+        self.subject = subject
+        self.question = body.map { Question(body: $0) }
+        self.rfi_manager_id = rfiManagerID
+        self.status = status
+    }
 
     /// The fields of a new RFI; the manager's directory membership needs the store and is checked by the
     /// service.

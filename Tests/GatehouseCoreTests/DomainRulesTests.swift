@@ -1,0 +1,78 @@
+import Foundation
+import GatehouseCore
+import Testing
+
+/// The rules that used to live in controllers, checked where they live now.
+@Suite("Domain rules")
+struct DomainRulesTests {
+    @Test func projectsNeedANameAndKnownCodes() throws {
+        var draft = ProjectDraft(name: "  ")
+        draft.country_code = "USA"
+        draft.time_zone = "Mars/Olympus"
+        do {
+            _ = try draft.validated(companyID: 1, fieldPrefix: "project.", now: Date())
+            Issue.record("expected a validation error")
+        } catch {
+            #expect(Set(error.fields.keys) == ["project.name", "project.country_code", "project.time_zone"])
+        }
+        var good = ProjectDraft(name: " Tower ")
+        good.country_code = "us"
+        let project = try good.validated(companyID: 7, now: Date())
+        #expect(project.name == "Tower" && project.countryCode == "US" && project.companyID == 7)
+    }
+
+    @Test func usersNeedAPlausibleEmailOutsideTheContactDomainAndABcryptSizedPassword() {
+        do {
+            _ = try UserDraft(first_name: "Pat", email: "svc-x@serviceaccounts.example.com", password: "short").validated(contactDomain: "example.com")
+            Issue.record("expected a validation error")
+        } catch {
+            #expect(error.fields["email"] == "this domain is reserved for service accounts")
+            #expect(error.fields["password"] == "at least 8 characters")
+        }
+        #expect(PersonRules.passwordProblem(String(repeating: "é", count: 40)) != nil, "80 bytes is past bcrypt's 72")
+        #expect((try? UserDraft(first_name: "Pat", email: "PAT@Example.com").validated(contactDomain: "example.com"))?.person.email == "pat@example.com")
+    }
+
+    @Test func aContactsEmailAndPasswordNeverChangeAndItNeverJoinsAnotherDirectory() {
+        let contact = Person(id: 5, kind: .serviceAccountContact, firstName: "Svc", lastName: "", email: "svc-a@serviceaccounts.x.io", homeCompanyID: 1)
+        #expect(throws: ValidationError.self) { try contact.applying(PersonPatch(email: "new@x.io"), contactDomain: "x.io") }
+        #expect(throws: ValidationError.self) { try contact.applying(PersonPatch(password: "longenough"), contactDomain: "x.io") }
+        #expect((try? contact.applying(PersonPatch(first_name: "Renamed"), contactDomain: "x.io"))?.person.firstName == "Renamed")
+        #expect(contact.directoryRefusal(joining: 1) == nil)
+        #expect(contact.directoryRefusal(joining: 2)?.code == .conflict)
+        let user = Person(id: 6, kind: .user, firstName: "Pat", lastName: "", email: "pat@x.io")
+        #expect(user.directoryRefusal(joining: 2) == nil)
+        #expect((try? user.applying(PersonPatch(email: "pat2@x.io"), contactDomain: "x.io"))?.person.email == "pat2@x.io")
+    }
+
+    @Test func aCompanyAdminHoldsAdminEverywhereAndSeesEveryProject() throws {
+        let admin = Access(companyID: 1, isInDirectory: true, companyLevels: try ToolLevels(parsing: ["admin": "admin"], scope: .company), projectLevels: [:])
+        #expect(admin.effectiveLevel(.rfi, inProject: 9) == .admin)
+        #expect(admin.seesAllProjects)
+        let member = Access(companyID: 1, isInDirectory: true, companyLevels: ToolLevels(), projectLevels: [9: try ToolLevels(parsing: ["rfi": "standard"], scope: .project)])
+        #expect(member.effectiveLevel(.rfi, inProject: 9) == .standard)
+        #expect(member.effectiveLevel(.rfi, inProject: 8) == PermissionLevel.none)
+        #expect(!member.seesAllProjects)
+    }
+
+    @Test func rfiActionsMapToTheProjectsOwnLevel() {
+        #expect(RFIPolicy.requirement(for: .read) == .project(.rfi, .readonly, orCompany: false))
+        #expect(RFIPolicy.requirement(for: .create) == .project(.rfi, .standard, orCompany: false))
+        #expect(RFIPolicy.requirement(for: .delete) == .project(.rfi, .admin, orCompany: false))
+        var draft = RFIDraft()
+        draft.subject = String(repeating: "s", count: 256)
+        #expect(throws: ValidationError.self) { try draft.validatedForCreate() }
+    }
+
+    @Test func migrationAdviceFollowsTheAccountAndItsApp() {
+        let client = OAuthClient(id: 1, clientID: "c", kind: .serviceAccount, generation: 1, isEnabled: true)
+        let custom = ServiceAccount(id: 3, companyID: 1, name: "n", appType: .custom, appID: nil, contactID: 4, client: client, createdAt: Date())
+        var marketplace = custom
+        marketplace.appType = .marketplace
+        marketplace.appID = 2
+        #expect(MigrationAdvice.recommendation(for: custom, hasDMSA: false).hasPrefix("create a DMSA app"))
+        #expect(MigrationAdvice.recommendation(for: marketplace, hasDMSA: true).hasPrefix("migrate"))
+        #expect(MigrationAdvice.migrationRefusal(for: custom, appName: nil, dmsaVersion: nil)?.fields["app_type"] != nil)
+        #expect(MigrationAdvice.migrationRefusal(for: marketplace, appName: "Sync", dmsaVersion: nil)?.message.contains("no DMSA version") == true)
+    }
+}
