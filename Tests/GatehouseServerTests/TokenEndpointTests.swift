@@ -76,7 +76,6 @@ struct TokenEndpointTests {
         ErrorCase(name: "wrong secret", body: { "grant_type=client_credentials&client_id=\($0.clientID)&client_secret=wrong" }, basic: false, status: .unauthorized, error: "invalid_client"),
         ErrorCase(name: "unknown client", body: { _ in "grant_type=client_credentials&client_id=nobody&client_secret=x" }, basic: false, status: .unauthorized, error: "invalid_client"),
         ErrorCase(name: "no credentials", body: { _ in "grant_type=client_credentials" }, basic: false, status: .unauthorized, error: "invalid_client"),
-        ErrorCase(name: "a scope", body: { "grant_type=client_credentials&scope=admin&client_id=\($0.clientID)&client_secret=\($0.secret)" }, basic: false, status: .badRequest, error: "invalid_scope"),
         ErrorCase(name: "repeated parameter", body: { "grant_type=client_credentials&grant_type=client_credentials&client_id=\($0.clientID)&client_secret=\($0.secret)" }, basic: false, status: .badRequest, error: "invalid_request"),
         ErrorCase(name: "basic plus body secret", body: { "grant_type=client_credentials&client_secret=\($0.secret)" }, basic: true, status: .badRequest, error: "invalid_request"),
     ]

@@ -87,7 +87,8 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
                 headers.append(contentsOf: Deprecation.headers(policy: tokens.policy, issuer: issuer))
             }
             return try JSONResponse.make(
-                TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: Int64(issued.createdAt.timeIntervalSince1970)),
+                TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: Int64(issued.createdAt.timeIntervalSince1970),
+                          scope: Self.grantedScope(requested: parsed.parameters["scope"])),
                 headers: headers
             )
         } catch {
@@ -101,6 +102,12 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             )
             throw error
         }
+    }
+
+    /// "" when the client asked for a scope (none is granted), nil when it did not ask.
+    static func grantedScope(requested: String?) -> String? {
+        guard let requested, !requested.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return ""
     }
 
     @Sendable func jwks(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -123,12 +130,15 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
     }
 }
 
-/// The Procore-shaped token answer: no refresh token, `created_at` in unix seconds.
+/// The Procore-shaped token answer: no refresh token, `created_at` in unix seconds. `scope` appears only when
+/// the client asked for one: RFC 6749 §5.1 requires it when the granted scope differs from the request, and
+/// Gatehouse grants none (an empty string), since access follows the directory permissions.
 struct TokenBody: Encodable {
     let access_token: String
     let token_type: String
     let expires_in: Int
     let created_at: Int64
+    var scope: String? = nil
 }
 
 struct JWKSBody: Encodable { let keys: [[String: String]] }

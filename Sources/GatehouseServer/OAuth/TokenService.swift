@@ -36,9 +36,8 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         guard grantType == "client_credentials" else {
             throw OAuthError(.unsupportedGrantType, "only the client_credentials grant is supported")
         }
-        if let scope = request.parameters["scope"], !scope.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw OAuthError(.invalidScope, "scopes are not used: access follows the account's directory permissions")
-        }
+        // Procore's token endpoint takes no scope and ignores one it is sent; so does Gatehouse, because
+        // access follows the contact's directory permissions. See docs/decisions.md, "Scope".
         let record = try await authenticate(credentials)
         let now = clock.now
         guard record.client.isEnabled else {
