@@ -1,22 +1,5 @@
-/// A storage-level refusal with a stable code. Surfaces map the code to their status (404, 409, 422).
-public struct StoreError: Error, Sendable, Equatable {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        public let rawValue: String
-        public static let notFound = Code(rawValue: "not_found")
-        public static let conflict = Code(rawValue: "conflict")
-        public static let invalid = Code(rawValue: "invalid")
-        public var description: String { rawValue }
-    }
+import GatehouseCore
 
-    public var code: Code
-    public var message: String
-    public var fields: [String: String]
-
-    public init(_ code: Code, _ message: String, fields: [String: String] = [:]) {
-        self.code = code
-        self.message = message
-        self.fields = fields
-    }
-
-    public static func notFound(_ what: String) -> StoreError { StoreError(.notFound, "\(what) not found") }
-}
+/// The store refuses in the same coded vocabulary as the rules above it (not found, conflict, invalid), so a
+/// refusal means one thing whichever layer raised it, and each door maps it to its wire shape in one place.
+public typealias StoreError = DomainError

@@ -90,9 +90,6 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         } catch let error as DomainError {
             await auditor.record("directory.add", by: caller, target: target, outcome: "refused", detail: error.message)
             throw error
-        } catch let error as StoreError {
-            await auditor.record("directory.add", by: caller, target: target, outcome: "refused", detail: error.message)
-            throw error
         }
         await auditor.record("directory.add", by: caller, target: target)
         return person

@@ -57,13 +57,6 @@ public struct APIError: HTTPResponseError, Sendable {
         self = APIError(status, code: error.code.rawValue, message: error.message, fields: error.fields)
     }
 
-    public init(_ error: StoreError) {
-        switch error.code {
-        case .notFound: self = APIError(.notFound, code: "not_found", message: error.message, fields: error.fields)
-        case .conflict: self = APIError(.conflict, code: "conflict", message: error.message, fields: error.fields)
-        default: self = .unprocessable(error.message, fields: error.fields)
-        }
-    }
 
     private struct Body: Encodable {
         struct Detail: Encodable {
@@ -82,14 +75,8 @@ public struct APIError: HTTPResponseError, Sendable {
 }
 
 /// Lower layers' errors render themselves, wherever they are thrown (router or group middleware, handlers):
-/// a store refusal and a Core validation failure each have one HTTP meaning, given by ``APIError``.
-extension StoreError: HTTPResponseError {
-    public var status: HTTPResponse.Status { APIError(self).status }
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try APIError(self).response(from: request, context: context)
-    }
-}
-
+/// a rule's or the store's refusal (``DomainError``) and a validation failure each have one HTTP meaning,
+/// given by ``APIError``.
 extension ValidationError: HTTPResponseError {
     public var status: HTTPResponse.Status { APIError(self).status }
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -78,9 +78,7 @@ extension SQLStore: DirectoryStore {
             guard let row = try await db.raw("SELECT * FROM people WHERE id = \(bind: personID)").first() else { throw StoreError.notFound("person") }
             // The contact rule itself lives in Core (`Person.directoryRefusal`); the store re-reads the row in the
             // transaction so a caller that skipped the rule still cannot break it.
-            if let refusal = try Person(row: row).directoryRefusal(joining: companyID) {
-                throw StoreError(.conflict, refusal.message, fields: refusal.fields)
-            }
+            if let refusal = try Person(row: row).directoryRefusal(joining: companyID) { throw refusal }
             if try await db.raw("SELECT person_id FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").first() != nil {
                 throw StoreError(.conflict, "This person is already in the company directory", fields: ["person_id": "already in the directory"])
             }
