@@ -31,7 +31,15 @@ public func buildApplication(
         throw error
     }
     let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher)
-    let router = buildRouter(store: store, runtime: runtime, configuration: configuration)
+    let renderer: Renderer, assets: AssetsController
+    do {
+        renderer = try await Renderer.load(policy: configuration.sunsetPolicy, clock: configuration.clock)
+        assets = try AssetsController.load()
+    } catch {
+        await database.shutdown()
+        throw error
+    }
+    let router = buildRouter(store: store, runtime: runtime, configuration: configuration, renderer: renderer, assets: assets)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
@@ -46,7 +54,7 @@ public func buildApplication(
 }
 
 func buildRouter<Store: GatehouseRepository>(
-    store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration
+    store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration, renderer: Renderer, assets: AssetsController
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -62,12 +70,20 @@ func buildRouter<Store: GatehouseRepository>(
     HealthController(store: runtime.store, metrics: configuration.metrics).addRoutes(to: router)
     OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)
 
-    LoginController(
-        repository: store, auditor: services.auditor, passwords: services.passwords, configuration: configuration,
-        dummyHash: Bcrypt.hash(RandomToken.base64URL(byteCount: 16), cost: configuration.bcryptCost)
-    ).addRoutes(to: router)
-
-    DocsController(configuration: configuration).addRoutes(to: router)
+    // The console: security headers on every page; a live session and a session-bound CSRF token on every
+    // signed-in page; company pages only for that company's admins. Its doors call the same services.
+    assets.addRoutes(to: router)
+    let pages = router.group().add(middleware: SecurityHeaders())
+    DocsController(configuration: configuration, renderer: renderer).addRoutes(to: pages)
+    let console = pages.group()
+        .add(middleware: ConsoleSession(sessions: services.sessions, store: store, renderer: renderer, cookieName: configuration.sessionCookieName))
+    let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(store: store))
+        .group(context: ConsoleCompanyContext.self)
+    LoginController(sessions: services.sessions, renderer: renderer, configuration: configuration)
+        .addRoutes(public: pages, signedIn: console.group(context: ConsoleRequestContext.self))
+    ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory,
+                        store: store, renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
+    CompanyPages(services: services, store: store, renderer: renderer, clock: clock).addRoutes(to: consoleCompany)
 
     // REST: one job per middleware. Bearer token, then deprecation headers (so every later refusal carries
     // them), then company and principal, then the rate limit; the typed context makes the principal certain.
@@ -89,7 +105,8 @@ func buildRouter<Store: GatehouseRepository>(
 
     // Admin: who calls is proven once; where they may act is the group's business.
     let admin = router.group("admin/v1")
-        .add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher, clock: clock))
+        .add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher,
+                                            sessions: services.sessions, cookieName: configuration.sessionCookieName))
     let operatorOnly = admin.group().add(middleware: OperatorOnly()).group(context: AdminRequestContext.self)
     let company = admin.group("companies/:cid").add(middleware: CompanyScope(store: store, source: .company(parameter: "cid")))
         .group(context: CompanyRequestContext.self)

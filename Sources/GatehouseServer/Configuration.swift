@@ -32,6 +32,15 @@ public struct GatehouseConfiguration: Sendable {
     /// On PostgreSQL, whether this node listens for other nodes' changes. Only tests turn it off, to show
     /// that the cross-node guarantees rest on the listener.
     public var listensForChanges = true
+    /// A console session ends this long after sign-in, however active (`--session-lifetime`).
+    public var sessionLifetime: TimeInterval = 8 * 3600
+    /// A console session ends after this long without a request (`--session-idle-timeout`).
+    public var sessionIdleTimeout: TimeInterval = 30 * 60
+
+    /// Behind TLS, cookies are `Secure` and carry the `__Host-` prefix, which pins them to this host and path `/`.
+    public var secureCookies: Bool { resolvedIssuer.lowercased().hasPrefix("https://") }
+    public var sessionCookieName: String { secureCookies ? "__Host-gh_session" : "gh_session" }
+    public var csrfCookieName: String { secureCookies ? "__Host-gh_csrf" : "gh_csrf" }
     /// Where `/metrics` reads from; one per application unless shared on purpose.
     public var metrics = GatehouseMetrics()
 

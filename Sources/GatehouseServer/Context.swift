@@ -30,6 +30,12 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Ga
     var token: VerifiedToken?
     /// The REST caller, set by ``PrincipalResolver`` once the company is checked.
     var principal: Principal?
+    /// The console's signed-in user, set by ``ConsoleSession``.
+    var signedIn: SignedIn?
+    /// A console POST's form, read once by ``ConsoleSession`` (which checks its CSRF token).
+    var form: [String: String] = [:]
+    /// The companies the signed-in user administers, for the switcher.
+    var adminCompanies: [Company] = []
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -61,7 +67,9 @@ struct RESTRequestContext: ChildRequestContext, GatehouseRequestContext {
     }
 
     var maxUploadSize: Int { 64 * 1024 }
-    var caller: Caller { caller(.contact(personID: principal.contactID)) }
+    var caller: Caller {
+        Caller(.contact(personID: principal.contactID), remoteAddress: remoteAddressString, requestID: requestID, companyID: principal.companyID)
+    }
 }
 
 /// An admin handler's context: the actor is authenticated.
@@ -105,5 +113,5 @@ struct CompanyRequestContext: ChildRequestContext, GatehouseRequestContext {
     }
 
     var maxUploadSize: Int { 64 * 1024 }
-    var caller: Caller { caller(actor) }
+    var caller: Caller { Caller(actor, remoteAddress: remoteAddressString, requestID: requestID, companyID: company.id) }
 }

@@ -22,7 +22,8 @@ public enum DemoSeed {
 
             Gatehouse demo is ready.
               company id:        \(companyID)
-              admin user:        \(adminEmail) / \(adminPassword)
+              console sign-in:   \(base)/login
+              admin user:        \(adminEmail) / \(adminPassword)   (a company admin of the demo company)
               admin API token:   \(adminToken ?? "(from GATEHOUSE_ADMIN_TOKEN)")
               service account:   client_id=\(clientID)
                                  client_secret=\(clientSecret)   (shown once)
@@ -60,10 +61,12 @@ public enum DemoSeed {
         let password = RandomToken.base64URL(byteCount: 12)
         let email = "admin+\(RandomToken.hex(byteCount: 3))@demo.\(configuration.contactDomain)"
         let cost = configuration.bcryptCost
-        _ = try await store.createUser(NewUser(
+        let admin = try await store.createUser(NewUser(
             companyID: company.id, firstName: "Dana", lastName: "Admin", email: email, jobTitle: "Company Admin",
             passwordHash: Bcrypt.hash(password, cost: cost)
         ))
+        // A company admin (tool Admin at admin), so signing in lands on the company's Service Accounts page.
+        try await store.setCompanyLevels(companyID: company.id, personID: admin.id, levels: ToolLevels(trusted: ["admin": .admin]))
         let now = configuration.clock.now
         // The DMSA app the traditional account can migrate to.
         let appSecret = ClientSecret.generate()

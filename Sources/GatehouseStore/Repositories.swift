@@ -126,6 +126,8 @@ public protocol SigningKeyStore: Sendable {
 /// One audit record: who did what to what, when, from where, and how it ended.
 public struct AuditEntry: Sendable, Equatable {
     public var id: Int64
+    /// The company the action happened in, when it happened in one; a company admin's audit view reads by it.
+    public var companyID: Int64?
     public var at: Date
     public var actor: String
     public var action: String
@@ -135,8 +137,9 @@ public struct AuditEntry: Sendable, Equatable {
     public var remoteAddress: String?
     public var requestID: String?
 
-    public init(id: Int64 = 0, at: Date, actor: String, action: String, target: String?, outcome: String, detail: String? = nil, remoteAddress: String? = nil, requestID: String? = nil) {
+    public init(id: Int64 = 0, companyID: Int64? = nil, at: Date, actor: String, action: String, target: String?, outcome: String, detail: String? = nil, remoteAddress: String? = nil, requestID: String? = nil) {
         self.id = id
+        self.companyID = companyID
         self.at = at
         self.actor = actor
         self.action = action
@@ -148,9 +151,30 @@ public struct AuditEntry: Sendable, Equatable {
     }
 }
 
+/// Which audit entries to read; every field narrows, nil means any.
+public struct AuditFilter: Sendable, Equatable {
+    public var companyID: Int64?
+    public var actor: String?
+    public var action: String?
+    /// Matches the entry's target exactly (`service_account:3`) or as its prefix before a `/`.
+    public var target: String?
+    public var since: Date?
+    public var until: Date?
+
+    public init(companyID: Int64? = nil, actor: String? = nil, action: String? = nil, target: String? = nil, since: Date? = nil, until: Date? = nil) {
+        self.companyID = companyID
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.since = since
+        self.until = until
+    }
+}
+
 public protocol AuditStore: Sendable {
     func append(_ entry: AuditEntry) async throws
-    func auditEntries(limit: Int, offset: Int) async throws -> [AuditEntry]
+    /// Newest first, with the total that matches the filter.
+    func auditEntries(_ filter: AuditFilter, limit: Int, offset: Int) async throws -> (items: [AuditEntry], total: Int)
 }
 
 /// Everything Gatehouse stores. The server is generic over this composition.
@@ -167,6 +191,8 @@ public protocol DirectoryStore: Sendable {
     /// Adds an existing person to a directory. A service-account contact may only ever be in its home company.
     func addToDirectory(companyID: Int64, personID: Int64) async throws
     func directoryMembers(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int)
+    /// The companies whose directory holds this person (active entries), by id.
+    func directoryCompanies(personID: Int64) async throws -> [Company]
     func updatePerson(_ person: Person) async throws
 }
 
@@ -201,19 +227,27 @@ public protocol RFIStore: Sendable {
 public struct WebSession: Sendable, Equatable {
     public var personID: Int64
     public var csrfToken: String
+    /// The absolute end of the session, whatever its activity.
     public var expiresAt: Date
+    /// The last request the session made; the idle lifetime counts from here.
+    public var lastSeenAt: Date
 
-    public init(personID: Int64, csrfToken: String, expiresAt: Date) {
+    public init(personID: Int64, csrfToken: String, expiresAt: Date, lastSeenAt: Date) {
         self.personID = personID
         self.csrfToken = csrfToken
         self.expiresAt = expiresAt
+        self.lastSeenAt = lastSeenAt
     }
 }
 
 public protocol SessionStore: Sendable {
     func createSession(idHash: String, session: WebSession, at now: Date) async throws
+    /// The session while it has not reached its absolute expiry; the idle check is the caller's.
     func session(idHash: String, at now: Date) async throws -> WebSession?
+    func touchSession(idHash: String, at now: Date) async throws
     func deleteSession(idHash: String) async throws
+    /// Ends every session of a person: a password change or a deactivation signs them out everywhere.
+    func deleteSessions(personID: Int64) async throws
 }
 
 /// The credential lifecycle: reset, rotation, disable, delete, revocation and client JWKS.

@@ -10,18 +10,20 @@ import Hummingbird
 /// It only says *who* calls. *Where* they may act is decided by the route groups: ``CompanyScope`` for
 /// company routes, ``OperatorOnly`` for deployment-wide ones. Cookie-authenticated writes need the session's
 /// CSRF token in `X-CSRF-Token`, since browsers send cookies on cross-site requests.
-struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore>: RouterMiddleware {
+struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & AuditStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let expectedDigest: SHA256Digest?
     let store: Store
     let hasher: SecretHasher
-    let clock: any GatehouseCore.Clock
+    let sessions: Sessions<Store>
+    let cookieName: String
 
-    init(adminToken: String?, store: Store, hasher: SecretHasher, clock: any GatehouseCore.Clock) {
-        self.clock = clock
+    init(adminToken: String?, store: Store, hasher: SecretHasher, sessions: Sessions<Store>, cookieName: String) {
         self.expectedDigest = adminToken.flatMap { $0.isEmpty ? nil : SHA256.hash(data: Data($0.utf8)) }
         self.store = store
         self.hasher = hasher
+        self.sessions = sessions
+        self.cookieName = cookieName
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -33,7 +35,7 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore>: 
     private func authenticate(_ request: Request) async throws -> Actor {
         let challenge: HTTPFields = [.wwwAuthenticate: "Bearer realm=\"gatehouse-admin\""]
         guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
-            if let cookie = request.cookies["gh_session"]?.value { return try await authenticateSession(cookie, request: request) }
+            if let cookie = request.cookies[cookieName]?.value { return try await authenticateSession(cookie, request: request) }
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required", headers: challenge)
         }
         let token = String(authorization.dropFirst("bearer ".count))
@@ -52,11 +54,10 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore>: 
     }
 
     private func authenticateSession(_ cookie: String, request: Request) async throws -> Actor {
-        guard let session = try await store.session(idHash: sessionIDHash(cookie), at: clock.now),
-              let person = try await store.person(id: session.personID), person.canLogIn, person.isActive
-        else {
+        guard let signedIn = try await sessions.resolve(cookie: cookie) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "the session has expired; sign in again")
         }
+        let session = signedIn.session, person = signedIn.person
         if request.method != .get && request.method != .head {
             guard let token = request.headers[.csrfToken], constantTimeEquals(token, session.csrfToken) else {
                 throw APIError.forbidden("X-CSRF-Token is missing or does not match this session")

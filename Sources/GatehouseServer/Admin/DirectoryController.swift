@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// `/admin/v1` doors to ``Directory``: companies, projects, users, people and directory entries.
-struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & AuditStore>: Sendable {
+struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & SessionStore & AuditStore>: Sendable {
     let directory: Directory<Store>
 
     func addRoutes(operator group: RouterGroup<AdminRequestContext>, company: RouterGroup<CompanyRequestContext>) {

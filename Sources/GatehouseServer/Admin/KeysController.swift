@@ -26,9 +26,12 @@ struct KeysController<Store: AuditStore>: Sendable {
         return try JSONResponse.make(try await keys.rotate(activateIn: input.activate_in, by: context.caller), status: .created)
     }
 
+    /// The whole deployment's log, newest first, narrowed by `company_id`, `actor` and `action` when given.
     @Sendable func audit(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
-        let offset = max(request.uri.queryParameters.get("offset", as: Int.self) ?? 0, 0)
-        return try JSONResponse.make(try await store.auditEntries(limit: limit, offset: offset).map(AuditEntryBody.init))
+        let query = request.uri.queryParameters
+        let limit = min(max(query.get("limit", as: Int.self) ?? 100, 1), 1000)
+        let offset = max(query.get("offset", as: Int.self) ?? 0, 0)
+        let filter = AuditFilter(companyID: query.get("company_id", as: Int64.self), actor: query.get("actor"), action: query.get("action"))
+        return try JSONResponse.make(try await store.auditEntries(filter, limit: limit, offset: offset).items.map(AuditEntryBody.init))
     }
 }

@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// `/admin/v1` doors to ``Permissions``: company tool levels, templates and project memberships.
-struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipStore & ProjectStore & PersonStore & AuditStore & CompanyStore>: Sendable {
+struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipStore & ProjectStore & PersonStore & AuditStore & CompanyStore & SessionStore>: Sendable {
     let permissions: Permissions<Store>
     let directory: Directory<Store>
 

@@ -80,7 +80,7 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             clientID = parsed.credentials.clientID
             let issued = try await tokens.issue(parsed)
             await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID,
-                                 remoteAddress: context.remoteAddressString, requestID: context.requestID)
+                                 remoteAddress: context.remoteAddressString, requestID: context.requestID, companyID: issued.record.serviceAccount?.companyID)
             metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
             var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
             if issued.record.serviceAccount != nil, tokens.policy.isDeprecated(at: issued.createdAt) {

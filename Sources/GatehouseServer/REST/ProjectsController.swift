@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// Project endpoints: lists, show, create, project users and their add/remove actions, project templates.
-struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & TemplateStore & MembershipStore & AuditStore>: Sendable {
+struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & TemplateStore & MembershipStore & SessionStore & AuditStore>: Sendable {
     let store: Store
     let directory: Directory<Store>
     let permissions: Permissions<Store>

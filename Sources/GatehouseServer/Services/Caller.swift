@@ -8,10 +8,13 @@ struct Caller: Sendable {
     var actor: Actor
     var remoteAddress: String?
     var requestID: String?
+    /// The company the request acts in, when it acts in one; the audit row is filed under it.
+    var companyID: Int64?
 
-    init(_ actor: Actor, remoteAddress: String? = nil, requestID: String? = nil) {
+    init(_ actor: Actor, remoteAddress: String? = nil, requestID: String? = nil, companyID: Int64? = nil) {
         self.actor = actor
         self.remoteAddress = remoteAddress
         self.requestID = requestID
+        self.companyID = companyID
     }
 }

@@ -3,7 +3,7 @@ import GatehouseCore
 import GatehouseStore
 
 /// Companies, their projects, and the people in their directories.
-struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & AuditStore>: Sendable {
+struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectoryStore & SessionStore & AuditStore>: Sendable {
     let store: Store
     let auditor: Auditor<Store>
     let clock: any GatehouseCore.Clock
@@ -73,7 +73,11 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         }
         let hash = try await password.asyncMap { try await passwords.hash($0) }
         try await store.updatePerson(updated)
-        if let hash { try await store.setPasswordHash(personID: id, hash: hash) }
+        if let hash {
+            try await store.setPasswordHash(personID: id, hash: hash)
+            // A new password signs the user out everywhere: whoever knew the old one keeps no session.
+            try await store.deleteSessions(personID: id)
+        }
         await auditor.record("person.update", by: caller, target: "person:\(id)")
         return updated
     }
@@ -93,6 +97,17 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         }
         await auditor.record("directory.add", by: caller, target: target)
         return person
+    }
+
+    /// Adds an existing user by exact email, the only way the console offers: ids are not guessable from a
+    /// page, so an admin cannot walk the people of other tenants.
+    func addToDirectory(email raw: String, in company: Company, by caller: Caller) async throws -> Person {
+        let email = cleaned(raw)?.lowercased() ?? ""
+        guard PersonRules.isPlausibleEmail(email) else { throw ValidationError("invalid email", fields: ["email": "is not an email address"]) }
+        guard let found = try await store.login(email: email)?.person else {
+            throw ValidationError("no such user", fields: ["email": "no user has this email; create the user first"])
+        }
+        return try await addToDirectory(personID: found.id, in: company, by: caller)
     }
 
     func directory(of company: Company, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int) {

@@ -14,6 +14,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let installations: Installations<Store>
     let policy: Policy<Store>
     let keys: Keys<Store>
+    let sessions: Sessions<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -29,5 +30,10 @@ struct Services<Store: GatehouseRepository>: Sendable {
         installations = Installations(store: store, auditor: auditor, clock: clock, contactDomain: configuration.contactDomain)
         policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
         keys = Keys(ring: runtime.keys, auditor: auditor)
+        sessions = Sessions(
+            store: store, auditor: auditor, passwords: passwords, clock: clock,
+            lifetime: configuration.sessionLifetime, idleTimeout: configuration.sessionIdleTimeout,
+            dummyHash: Bcrypt.hash(RandomToken.base64URL(byteCount: 16), cost: configuration.bcryptCost)
+        )
     }
 }

@@ -12,16 +12,16 @@ struct Auditor<Store: AuditStore>: Sendable {
 
     func record(_ action: String, by caller: Caller, target: String?, outcome: String = "success", detail: String? = nil) async {
         await record(action, actor: caller.actor.description, target: target, outcome: outcome, detail: detail,
-                     remoteAddress: caller.remoteAddress, requestID: caller.requestID)
+                     remoteAddress: caller.remoteAddress, requestID: caller.requestID, companyID: caller.companyID)
     }
 
     /// For callers that are not yet an ``Actor``: a token request names the client it claims to be.
     func record(
         _ action: String, actor: String, target: String?, outcome: String = "success", detail: String? = nil,
-        remoteAddress: String?, requestID: String?
+        remoteAddress: String?, requestID: String?, companyID: Int64? = nil
     ) async {
         let entry = AuditEntry(
-            at: clock.now, actor: actor, action: action, target: target, outcome: outcome, detail: detail,
+            companyID: companyID, at: clock.now, actor: actor, action: action, target: target, outcome: outcome, detail: detail,
             remoteAddress: remoteAddress, requestID: requestID
         )
         do {

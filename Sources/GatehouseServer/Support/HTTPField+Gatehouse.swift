@@ -27,3 +27,8 @@ extension HTTPFields {
     /// For every answer that carries a secret: no cache may keep it.
     static var noStore: HTTPFields { [.cacheControl: "no-store", .pragma: "no-cache"] }
 }
+
+extension HTTPField.Name {
+    static let referrerPolicyHeader = HTTPField.Name("Referrer-Policy")!
+    static let xFrameOptionsHeader = HTTPField.Name("X-Frame-Options")!
+}

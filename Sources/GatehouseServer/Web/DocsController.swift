@@ -6,8 +6,9 @@ import NIOCore
 /// `/docs/migration`: the page the `Link: rel="deprecation"` header points to.
 struct DocsController: Sendable {
     let configuration: GatehouseConfiguration
+    let renderer: Renderer
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("docs/migration", use: migration)
     }
 
@@ -15,12 +16,12 @@ struct DocsController: Sendable {
         let policy = configuration.sunsetPolicy
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withFullDate]
-        let html = Templates.page("migration", title: "Migrating to DMSA", [
+        let html = renderer.render("migration-guide", title: "Migrating to DMSA", [
             "deprecated": f.string(from: policy.deprecatedAt),
             "blocked": f.string(from: policy.creationBlockedAt),
             "sunset": Deprecation.httpDate(policy.sunsetAt),
             "phase": policy.phase(at: configuration.clock.now).rawValue,
-        ])
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        ], frame: .init())
+        return Renderer.html(html)
     }
 }

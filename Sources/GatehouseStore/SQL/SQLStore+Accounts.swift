@@ -121,27 +121,3 @@ extension SQLStore: SigningKeyStore {
         }
     }
 }
-
-extension SQLStore: AuditStore {
-    public func append(_ e: AuditEntry) async throws {
-        try await database.withWriter { db in
-            try await db.raw("""
-                INSERT INTO audit_log (at, actor, action, target, outcome, detail, remote_address, request_id)
-                VALUES (\(bind: e.at.unixSeconds), \(bind: e.actor), \(bind: e.action), \(bind: e.target), \(bind: e.outcome),
-                    \(bind: e.detail), \(bind: e.remoteAddress), \(bind: e.requestID))
-                """).run()
-        }
-    }
-
-    public func auditEntries(limit: Int, offset: Int) async throws -> [AuditEntry] {
-        try await database.withConnection { db in
-            try await db.raw("SELECT * FROM audit_log ORDER BY id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)").all().map { row in
-                AuditEntry(
-                    id: try row.int("id"), at: try row.date("at"), actor: try row.string("actor"), action: try row.string("action"),
-                    target: try row.optionalString("target"), outcome: try row.string("outcome"), detail: try row.optionalString("detail"),
-                    remoteAddress: try row.optionalString("remote_address"), requestID: try row.optionalString("request_id")
-                )
-            }
-        }
-    }
-}

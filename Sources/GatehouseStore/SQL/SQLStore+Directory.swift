@@ -103,6 +103,15 @@ extension SQLStore: DirectoryStore {
         }
     }
 
+    public func directoryCompanies(personID: Int64) async throws -> [Company] {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT c.id, c.name, c.is_active FROM directory_entries d JOIN companies c ON c.id = d.company_id
+                WHERE d.person_id = \(bind: personID) AND d.is_active = \(bind: true) ORDER BY c.id
+                """).all().map(Company.init(row:))
+        }
+    }
+
     public func updatePerson(_ person: Person) async throws {
         try await database.transaction { db in
             if try await db.raw("SELECT id FROM people WHERE email = \(bind: person.email.lowercased()) AND id <> \(bind: person.id)").first() != nil {

@@ -1,0 +1,189 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// Company Admin → Directory, Permission Templates, App Management, Audit and Migration.
+struct CompanyPages<Store: GatehouseRepository>: Sendable {
+    let services: Services<Store>
+    let store: Store
+    let renderer: Renderer
+    let clock: any GatehouseCore.Clock
+
+    static var perPage: Int { 50 }
+
+    func addRoutes(to company: RouterGroup<ConsoleCompanyContext>) {
+        company.get("directory", use: directory)
+        company.post("directory", use: addToDirectory)
+        company.get("permission_templates", use: templates)
+        company.post("permission_templates", use: createTemplate)
+        company.post("permission_templates/:tid/delete", use: deleteTemplate)
+        company.get("apps", use: apps)
+        company.get("audit", use: audit)
+        company.get("migration", use: migration)
+        company.post("migration/:id", use: migrate)
+    }
+
+    private func page(_ request: Request) -> Int { max(request.uri.queryParameters.get("page", as: Int.self) ?? 1, 1) }
+
+    // MARK: directory
+
+    @Sendable func directory(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        try await renderDirectory(request, context, email: "", error: nil, flash: ConsoleFlash.from(request))
+    }
+
+    private func renderDirectory(_ request: Request, _ context: ConsoleCompanyContext, email: String, error: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let page = page(request)
+        let result = try await services.directory.directory(of: context.company, limit: Self.perPage, offset: (page - 1) * Self.perPage)
+        var values: [String: Any] = [
+            "companyID": context.company.id, "csrf": context.csrf, "email": email, "total": result.total,
+            "people": result.items.map { m in
+                ["name": m.person.name, "email": m.person.email, "kind": m.person.kind == .user ? "user" : "service account contact",
+                 "status": m.isActive && m.person.isActive ? "active" : "inactive"]
+            },
+        ]
+        if let error { values["error"] = error }
+        if page > 1 { values["prev"] = "/companies/\(context.company.id)/directory?page=\(page - 1)" }
+        if page * Self.perPage < result.total { values["next"] = "/companies/\(context.company.id)/directory?page=\(page + 1)" }
+        return Renderer.html(renderer.render("directory", title: "Directory", values, frame: context.frame("directory", flash: flash)), status: status)
+    }
+
+    @Sendable func addToDirectory(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let email = context.form["email"] ?? ""
+        do {
+            _ = try await services.directory.addToDirectory(email: email, in: context.company, by: context.caller)
+        } catch let error as ValidationError {
+            return try await renderDirectory(request, context, email: email, error: error.fields["email"].map { "Email \($0)." } ?? error.message,
+                                             flash: .init(text: "Nobody was added.", isError: true), status: .unprocessableContent)
+        } catch let error as DomainError where error.code == .conflict || error.code == .notFound {
+            // The contact rule's message names no company: the admin has no business knowing the other tenant.
+            return try await renderDirectory(request, context, email: email, error: error.message, flash: .init(text: "Nobody was added.", isError: true), status: .conflict)
+        }
+        return Renderer.redirect("/companies/\(context.company.id)/directory?done=added")
+    }
+
+    // MARK: templates
+
+    private func templateValues(_ context: ConsoleCompanyContext, name: String, errors: [String: String]) async throws -> [String: Any] {
+        let templates = try await services.permissions.templates(of: context.company)
+        return [
+            "companyID": context.company.id, "csrf": context.csrf, "name": name, "errors": errors,
+            "templates": templates.map { t in
+                let summary = ServiceAccountPages<Store>.summary(t.levels)
+                return ["id": t.id, "name": t.name, "scope": t.isGlobal ? "global" : "project \(t.projectID ?? 0)", "summary": summary.isEmpty ? "None on every tool" : summary,
+                        "companyID": context.company.id, "csrf": context.csrf] as [String: Any]
+            },
+            "tools": ToolCatalog.tools(in: .project).map { tool in
+                ["key": tool.key, "label": tool.friendlyName, "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName] }] as [String: Any]
+            },
+        ]
+    }
+
+    @Sendable func templates(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let values = try await templateValues(context, name: "", errors: [:])
+        return Renderer.html(renderer.render("templates", title: "Permission Templates", values, frame: context.frame("permission_templates", flash: ConsoleFlash.from(request))))
+    }
+
+    @Sendable func createTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        var tools: [String: String] = [:]
+        for (key, value) in context.form where key.hasPrefix("tool[") && key.hasSuffix("]") && value != "none" {
+            tools[String(key.dropFirst(5).dropLast())] = value
+        }
+        let name = context.form["name"] ?? ""
+        do {
+            _ = try await services.permissions.createTemplate(name: name, projectID: nil, tools: tools, in: context.company, by: context.caller)
+        } catch let error as ValidationError {
+            let values = try await templateValues(context, name: name, errors: error.fields)
+            return Renderer.html(renderer.render("templates", title: "Permission Templates", values,
+                                                 frame: context.frame("permission_templates", flash: .init(text: "The template was not created: \(error.message).", isError: true))), status: .unprocessableContent)
+        }
+        return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-created")
+    }
+
+    @Sendable func deleteTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        guard let raw = context.parameters.get("tid"), let id = Int64(raw) else { throw ConsoleError.notFound("template") }
+        do {
+            try await services.permissions.deleteTemplate(id, in: context.company, by: context.caller)
+        } catch let error as DomainError where error.code == .conflict {
+            let values = try await templateValues(context, name: "", errors: [:])
+            return Renderer.html(renderer.render("templates", title: "Permission Templates", values,
+                                                 frame: context.frame("permission_templates", flash: .init(text: "The template was not deleted: \(error.message).", isError: true))), status: .conflict)
+        }
+        return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-deleted")
+    }
+
+    // MARK: apps, audit, migration
+
+    @Sendable func apps(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let installations = try await services.installations.list(in: context.company)
+        let values: [String: Any] = [
+            "companyID": context.company.id,
+            "installations": installations.map { ["app": $0.appName, "version": $0.version, "status": $0.installation.isActive ? "installed" : "uninstalled", "contact": $0.contactEmail] },
+        ]
+        return Renderer.html(renderer.render("apps", title: "App Management", values, frame: context.frame("apps")))
+    }
+
+    /// The company's own log, filtered by actor, action and a UTC time range (`datetime-local` values).
+    @Sendable func audit(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { cleaned(query[name[...]].map(String.init)) }
+        var filterError: String?
+        func time(_ name: String) -> Date? {
+            guard let raw = text(name) else { return nil }
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+            guard let date = f.date(from: raw) ?? f.date(from: raw + ":00") else {
+                filterError = "Times must look like 2026-01-31T14:00."
+                return nil
+            }
+            return date
+        }
+        let filter = AuditFilter(companyID: context.company.id, actor: text("actor"), action: text("action"), since: time("since"), until: time("until"))
+        let page = page(request)
+        let result = try await store.auditEntries(filter, limit: Self.perPage, offset: (page - 1) * Self.perPage)
+        func link(_ p: Int) -> String {
+            var items = URLComponents()
+            items.queryItems = ["actor", "action", "since", "until"].compactMap { n in text(n).map { URLQueryItem(name: n, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]
+            return "/companies/\(context.company.id)/audit?" + (items.percentEncodedQuery ?? "")
+        }
+        var values: [String: Any] = [
+            "companyID": context.company.id, "total": result.total,
+            "actor": text("actor") ?? "", "action": text("action") ?? "", "since": text("since") ?? "", "until": text("until") ?? "",
+            "entries": result.items.map { e in
+                ["at": Renderer.time(e.at), "actor": e.actor, "action": e.action, "target": e.target ?? "", "outcome": e.outcome, "address": e.remoteAddress ?? ""]
+            },
+        ]
+        if let filterError { values["filterError"] = filterError }
+        if page > 1 { values["prev"] = link(page - 1) }
+        if page * Self.perPage < result.total { values["next"] = link(page + 1) }
+        return Renderer.html(renderer.render("audit", title: "Audit", values, frame: context.frame("audit")))
+    }
+
+    @Sendable func migration(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        try await renderMigration(context, flash: ConsoleFlash.from(request))
+    }
+
+    private func renderMigration(_ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let policy = services.policy
+        let rows = try await policy.migrationReport(for: context.company)
+        let values: [String: Any] = [
+            "phase": policy.phase.rawValue, "phaseLabel": ServiceAccountPages<Store>.phaseLabel(policy.phase), "sunsetAt": Renderer.time(policy.policy.sunsetAt),
+            "rows": rows.map { r in
+                ["id": r.account.id, "name": r.account.name, "app": r.app?.name ?? "custom (no app)", "dmsa": r.dmsaVersion?.version ?? "none",
+                 "advice": r.recommendation, "canMigrate": MigrationAdvice.migrationRefusal(for: r.account, appName: r.app?.name, dmsaVersion: r.dmsaVersion) == nil,
+                 "companyID": context.company.id, "csrf": context.csrf] as [String: Any]
+            },
+        ]
+        return Renderer.html(renderer.render("migration", title: "Migration", values, frame: context.frame("migration", flash: flash)), status: status)
+    }
+
+    @Sendable func migrate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw) else { throw ConsoleError.notFound("service account") }
+        do {
+            _ = try await services.policy.migrate(id, in: context.company, by: context.caller)
+        } catch let error as DomainError where error.code != .notFound {
+            return try await renderMigration(context, flash: .init(text: error.message, isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect("/companies/\(context.company.id)/migration?done=migrated")
+    }
+}

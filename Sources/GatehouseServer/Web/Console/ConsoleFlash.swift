@@ -1,0 +1,24 @@
+import Hummingbird
+
+/// Messages shown after a form redirects. The redirect carries a fixed code (`?done=saved`), never text, so a
+/// crafted link cannot put words on the page.
+enum ConsoleFlash {
+    static let messages: [String: String] = [
+        "saved": "Permissions saved. They apply to the account's next API call.",
+        "project-added": "Added to the project.",
+        "project-removed": "Removed from the project.",
+        "retired": "Secret retired. Tokens it issued no longer matter once they expire; the secret itself is refused now.",
+        "disabled": "The account is disabled: its tokens and its secret are refused from now on.",
+        "enabled": "The account is enabled. Tokens issued before it was disabled stay invalid; request a new one.",
+        "deleted": "The service account was deleted.",
+        "added": "Added to the directory.",
+        "template-created": "Template created.",
+        "template-deleted": "Template deleted.",
+        "migrated": "Migrated: the app's DMSA version is installed and the traditional account is disabled.",
+    ]
+
+    static func from(_ request: Request) -> Renderer.Flash? {
+        guard let code = request.uri.queryParameters["done"].map(String.init), let text = messages[code] else { return nil }
+        return Renderer.Flash(text: text, isError: false)
+    }
+}

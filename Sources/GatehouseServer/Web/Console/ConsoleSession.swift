@@ -1,0 +1,85 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// Guards every console page: a live session (else the sign-in page), a valid CSRF token on every POST (bound
+/// to the session), and the companies the user administers for the switcher. Errors below it become pages in
+/// the same layout; no stack trace or SQL ever reaches one.
+struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & DirectoryStore & CompanyStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let sessions: Sessions<Store>
+    let store: Store
+    let renderer: Renderer
+    let cookieName: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let cookie = request.cookies[cookieName]?.value, let signedIn = try await sessions.resolve(cookie: cookie) else {
+            return Renderer.redirect("/login")
+        }
+        var context = context
+        var request = request
+        context.signedIn = signedIn
+        context.adminCompanies = try await adminCompanies(of: signedIn.person.id)
+        let frame = Renderer.Frame(signedIn: signedIn, companies: context.adminCompanies)
+        if request.method == .post {
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            context.form = (try? FormURLEncoded.parse(String(buffer: body))) ?? [:]
+            guard let token = context.form["csrf_token"], constantTimeEquals(token, signedIn.session.csrfToken) else {
+                return errorPage(.forbidden, "This form has expired", "The form was not sent from this session. Go back, reload the page and try again.", frame: frame, context: context)
+            }
+        }
+        do {
+            return try await next(request, context)
+        } catch ConsoleError.signInRequired {
+            return Renderer.redirect("/login")
+        } catch ConsoleError.forbidden(let message) {
+            return errorPage(.forbidden, "You can't open this page", message, frame: frame, context: context)
+        } catch ConsoleError.notFound(let what) {
+            return errorPage(.notFound, "Not found", "There is no such \(what), or it belongs to a company you do not administer.", frame: frame, context: context)
+        } catch let error as DomainError where error.code == .notFound {
+            return errorPage(.notFound, "Not found", error.message.prefix(1).uppercased() + error.message.dropFirst() + ".", frame: frame, context: context)
+        } catch let error as any HTTPResponseError where error.status == .notFound || error.status == .badRequest {
+            return errorPage(.notFound, "Not found", "This address does not name anything here.", frame: frame, context: context)
+        } catch {
+            context.logger.error("console page failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return errorPage(.internalServerError, "Something went wrong", "The page could not be shown. Nothing was lost; try again in a moment.", frame: frame, context: context)
+        }
+    }
+
+    /// Companies where the user is in the directory and holds Admin at admin.
+    func adminCompanies(of personID: Int64) async throws -> [Company] {
+        var companies: [Company] = []
+        for company in try await store.directoryCompanies(personID: personID) {
+            if try await store.access(companyID: company.id, personID: personID).isCompanyAdmin { companies.append(company) }
+        }
+        return companies
+    }
+
+    func errorPage(_ status: HTTPResponse.Status, _ heading: String, _ message: String, frame: Renderer.Frame, context: Context) -> Response {
+        let html = renderer.render("error", title: heading, ["heading": heading, "message": message, "requestID": context.requestID], frame: frame)
+        return Renderer.html(html, status: status)
+    }
+}
+
+/// Resolves `/companies/{cid}` for the console and checks the user administers that company. Anyone else gets
+/// the 403 page, whether the company exists or not, so the console never confirms another tenant's ids.
+struct ConsoleCompanyScope<Store: CompanyStore & DirectoryStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: Store
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let signedIn = context.signedIn else { throw ConsoleError.signInRequired }
+        guard let raw = context.parameters.get("cid"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("company") }
+        guard let company = context.adminCompanies.first(where: { $0.id == id }) else {
+            throw ConsoleError.forbidden("Only a company admin of this company can open its Company Admin pages. Ask one of its admins to grant you the Admin tool at Admin level.")
+        }
+        // The switcher's list was read a moment ago; check access live, as every gate does.
+        guard try await store.access(companyID: company.id, personID: signedIn.person.id).isCompanyAdmin else {
+            throw ConsoleError.forbidden("You are no longer a company admin of this company.")
+        }
+        var context = context
+        context.company = company
+        return try await next(request, context)
+    }
+}

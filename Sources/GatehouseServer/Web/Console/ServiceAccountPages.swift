@@ -1,0 +1,302 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// Company Admin → Service Accounts: the console's door to ``ServiceAccounts`` and ``Permissions``. Every
+/// handler decodes a form, calls the same operation the admin API calls, and renders a page.
+struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
+    let accounts: ServiceAccounts<Store>
+    let permissions: Permissions<Store>
+    let directory: Directory<Store>
+    let store: Store
+    let renderer: Renderer
+    let policy: SunsetPolicy
+    let clock: any GatehouseCore.Clock
+
+    static var perPage: Int { 25 }
+
+    func addRoutes(to company: RouterGroup<ConsoleCompanyContext>) {
+        company.get("service_accounts", use: list)
+        company.get("service_accounts/new", use: newForm)
+        company.post("service_accounts", use: create)
+        company.get("service_accounts/:id", use: show)
+        company.post("service_accounts/:id/permissions", use: savePermissions)
+        company.post("service_accounts/:id/projects", use: addProject)
+        company.post("service_accounts/:id/projects/:pid/remove", use: removeProject)
+        company.post("service_accounts/:id/rotate_secret", use: rotate)
+        company.post("service_accounts/:id/secrets/:sid/retire", use: retire)
+        for action in Lifecycle.allCases {
+            company.get("service_accounts/:id/\(action.rawValue)", use: { request, context in try await confirm(action, request, context) })
+            company.post("service_accounts/:id/\(action.rawValue)", use: { request, context in try await perform(action, request, context) })
+        }
+    }
+
+    private func id(_ context: ConsoleCompanyContext) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("service account") }
+        return id
+    }
+
+    private func base(_ context: ConsoleCompanyContext, _ id: Int64) -> String { "/companies/\(context.company.id)/service_accounts/\(id)" }
+
+    private var phase: SunsetPolicy.Phase { policy.phase(at: clock.now) }
+
+    private func phaseValues() -> [String: Any] {
+        phase == .active ? [:] : ["phase": phase.rawValue, "phaseLabel": Self.phaseLabel(phase)]
+    }
+
+    static func phaseLabel(_ phase: SunsetPolicy.Phase) -> String {
+        switch phase {
+        case .active: "active"
+        case .deprecated: "deprecated"
+        case .creationBlocked: "creation blocked"
+        case .sunset: "sunset"
+        }
+    }
+
+    // MARK: list and create
+
+    @Sendable func list(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let query = cleaned(request.uri.queryParameters["q"].map(String.init))
+        let page = max(request.uri.queryParameters.get("page", as: Int.self) ?? 1, 1)
+        let all = try await accounts.list(in: context.company).filter { query == nil || $0.account.name.localizedCaseInsensitiveContains(query!) }
+        let slice = all.dropFirst((page - 1) * Self.perPage).prefix(Self.perPage)
+        var rows: [[String: Any]] = []
+        for view in slice {
+            let a = view.account
+            var row: [String: Any] = [
+                "id": a.id, "companyID": context.company.id, "name": a.name, "kind": a.appType.rawValue,
+                "status": a.client.isEnabled ? "active" : "disabled", "created": Renderer.day(a.createdAt),
+                "lastToken": try await lastIssuance(a).map(Renderer.time) ?? "never",
+            ]
+            row.merge(phaseValues()) { a, _ in a }
+            rows.append(row)
+        }
+        func link(_ p: Int) -> String {
+            var items = ["page=\(p)"]
+            if let query { items.append("q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
+            return "/companies/\(context.company.id)/service_accounts?" + items.joined(separator: "&")
+        }
+        let creationRefusal = policy.creationRefusal(at: clock.now)
+        var values: [String: Any] = [
+            "companyID": context.company.id, "accounts": rows, "query": query ?? "", "total": all.count,
+            "canCreate": creationRefusal == nil, "creationBlockedNote": creationRefusal?.message ?? "",
+        ]
+        if page > 1 { values["prev"] = link(page - 1) }
+        if page * Self.perPage < all.count { values["next"] = link(page + 1) }
+        return Renderer.html(renderer.render("service-accounts", title: "Service Accounts", values, frame: context.frame("service_accounts", flash: ConsoleFlash.from(request))))
+    }
+
+    /// The most recent successful issuance, from the audit log (the account has no column of its own for it).
+    private func lastIssuance(_ account: ServiceAccount) async throws -> Date? {
+        try await store.auditEntries(AuditFilter(action: "token.issue", target: account.client.clientID), limit: 20, offset: 0)
+            .items.first { $0.outcome == "success" }?.at
+    }
+
+    @Sendable func newForm(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        renderNew(context, name: "", errors: [:])
+    }
+
+    private func renderNew(_ context: ConsoleCompanyContext, name: String, errors: [String: String], status: HTTPResponse.Status = .ok) -> Response {
+        let refusal = policy.creationRefusal(at: clock.now)
+        let values: [String: Any] = [
+            "companyID": context.company.id, "csrf": context.csrf, "name": name, "errors": errors,
+            "blocked": refusal != nil, "blockedText": refusal?.message ?? "",
+        ]
+        return Renderer.html(renderer.render("service-account-new", title: "New service account", values,
+                                             frame: context.frame("service_accounts", flash: errors.isEmpty ? nil : .init(text: "The account was not created: fix the field below.", isError: true))), status: status)
+    }
+
+    @Sendable func create(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let name = context.form["name"] ?? ""
+        do {
+            let (view, secret) = try await accounts.create(ServiceAccountDraft(name: name, app_type: "custom"), in: context.company, by: context.caller)
+            return secretPage(context, heading: "Service account “\(view.account.name)” created", clientID: view.account.client.clientID, secret: secret,
+                              back: base(context, view.account.id), note: "Its directory contact starts with no permissions. Grant company levels and projects on the next page.")
+        } catch let error as ValidationError {
+            return renderNew(context, name: name, errors: error.fields, status: .unprocessableContent)
+        }
+    }
+
+    private func secretPage(_ context: ConsoleCompanyContext, heading: String, clientID: String, secret: ClientSecret, back: String, note: String? = nil, expiry: String? = nil) -> Response {
+        var values: [String: Any] = ["heading": heading, "clientID": clientID, "secret": secret.value, "back": back]
+        if let note { values["note"] = note }
+        if let expiry { values["expiry"] = expiry }
+        return Renderer.html(renderer.render("secret-shown", title: "Secret shown once", values, frame: context.frame("service_accounts")))
+    }
+
+    // MARK: the account page
+
+    @Sendable func show(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        try await renderShow(try id(context), context, flash: ConsoleFlash.from(request))
+    }
+
+    private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let view = try await accounts.show(id, in: context.company)
+        let account = view.account
+        let levels = try await permissions.companyLevels(of: account.contactID, in: context.company)
+        let now = clock.now
+        let secrets = try await accounts.activeSecrets(id, in: context.company)
+        let base = base(context, id)
+        let access = try await store.access(companyID: context.company.id, personID: account.contactID)
+        let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items
+        let templates = try await permissions.templates(of: context.company)
+        let memberships: [[String: Any]] = projects.filter { access.isMember(ofProject: $0.id) }.map { project in
+            let granted = access.projectLevels[project.id].map(Self.summary) ?? ""
+            return ["id": project.id, "name": project.displayName, "access": granted.isEmpty ? "None on every tool" : granted, "base": base, "csrf": context.csrf]
+        }
+        let audit = try await store.auditEntries(AuditFilter(companyID: context.company.id, target: "service_account:\(id)"), limit: 10, offset: 0).items
+        var values: [String: Any] = [
+            "name": account.name, "status": account.client.isEnabled ? "active" : "disabled", "enabled": account.client.isEnabled,
+            "clientID": account.client.clientID, "kind": account.appType.rawValue, "contactEmail": view.contactEmail,
+            "base": base, "csrf": context.csrf, "companyID": context.company.id,
+            "secrets": secrets.map { s in
+                ["id": s.id, "created": Renderer.time(s.createdAt), "expires": s.expiresAt.map(Renderer.time) ?? "never",
+                 "retirable": secrets.count > 1 && s.isActive(at: now), "base": base, "csrf": context.csrf] as [String: Any]
+            },
+            "tools": ToolCatalog.tools(in: .company).map { tool in
+                ["key": tool.key, "label": tool.friendlyName,
+                 "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName, "selected": levels[tool] == $0] }] as [String: Any]
+            },
+            "memberships": memberships,
+            "projects": projects.filter { !access.isMember(ofProject: $0.id) }.map { ["id": $0.id, "name": $0.displayName] },
+            "templates": templates.map { ["id": $0.id, "name": $0.name] },
+            "audit": audit.map { ["at": Renderer.time($0.at), "actor": $0.actor, "action": $0.action, "outcome": $0.outcome] },
+        ]
+        values.merge(phaseValues()) { a, _ in a }
+        return Renderer.html(renderer.render("service-account", title: account.name, values, frame: context.frame("service_accounts", flash: flash)), status: status)
+    }
+
+    static func summary(_ levels: ToolLevels) -> String {
+        ToolCatalog.all.compactMap { tool in levels[tool] == .none ? nil : "\(tool.friendlyName): \(levels[tool].displayName)" }.joined(separator: ", ")
+    }
+
+    /// The matrix posts `tool[<key>]=<level>` for every company tool; it needs Directory at admin, which a
+    /// company admin holds.
+    @Sendable func savePermissions(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let account = try await accounts.account(id, in: context.company)
+        var tools: [String: String] = [:]
+        for (key, value) in context.form where key.hasPrefix("tool[") && key.hasSuffix("]") {
+            tools[String(key.dropFirst(5).dropLast())] = value
+        }
+        do {
+            _ = try await permissions.setCompanyLevels(tools, of: account.contactID, in: context.company, by: context.caller)
+        } catch let error as ValidationError {
+            let fields = error.fields.map { "\($0.key.replacingOccurrences(of: "tools.", with: "")) \($0.value)" }.sorted().joined(separator: "; ")
+            return try await renderShow(id, context, flash: .init(text: "Permissions were not saved: \(fields).", isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect(base(context, id) + "?done=saved")
+    }
+
+    @Sendable func addProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let account = try await accounts.account(id, in: context.company)
+        guard let projectID = context.form["project_id"].flatMap({ Int64($0) }), let templateID = context.form["template_id"].flatMap({ Int64($0) }) else {
+            return try await renderShow(id, context, flash: .init(text: "Choose a project and a permission template.", isError: true), status: .unprocessableContent)
+        }
+        let project = try await directory.project(projectID)
+        guard project.companyID == context.company.id else { throw ConsoleError.notFound("project") }
+        do {
+            try await permissions.addMembership(person: account.contactID, to: project, templateID: templateID, tools: nil, by: context.caller)
+        } catch let error as DomainError where error.code != .notFound {
+            return try await renderShow(id, context, flash: .init(text: error.message, isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect(base(context, id) + "?done=project-added")
+    }
+
+    @Sendable func removeProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let account = try await accounts.account(id, in: context.company)
+        guard let raw = context.parameters.get("pid"), let projectID = Int64(raw) else { throw ConsoleError.notFound("project") }
+        let project = try await directory.project(projectID)
+        guard project.companyID == context.company.id else { throw ConsoleError.notFound("project") }
+        try await permissions.removeMembership(person: account.contactID, from: project, by: context.caller)
+        return Renderer.redirect(base(context, id) + "?done=project-removed")
+    }
+
+    // MARK: credentials
+
+    @Sendable func rotate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let keep = context.form["previous_expires_in"].flatMap { Int($0) }
+        do {
+            let rotated = try await accounts.rotateSecret(id, in: context.company, previousExpiresIn: keep, by: context.caller)
+            let expiry = rotated.secrets.filter { $0.expiresAt != nil }.compactMap(\.expiresAt).max().map(Renderer.time)
+            return secretPage(context, heading: "New secret for “\(rotated.view.account.name)”", clientID: rotated.view.account.client.clientID,
+                              secret: rotated.secret, back: base(context, id), expiry: expiry)
+        } catch let error as ValidationError {
+            return try await renderShow(id, context, flash: .init(text: error.message, isError: true), status: .unprocessableContent)
+        } catch let error as DomainError where error.code != .notFound {
+            return try await renderShow(id, context, flash: .init(text: error.message, isError: true), status: .conflict)
+        }
+    }
+
+    @Sendable func retire(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        guard let raw = context.parameters.get("sid"), let secretID = Int64(raw) else { throw ConsoleError.notFound("secret") }
+        do {
+            try await accounts.retireSecret(secretID, of: id, in: context.company, by: context.caller)
+        } catch let error as DomainError where error.code != .notFound {
+            return try await renderShow(id, context, flash: .init(text: error.message, isError: true), status: .conflict)
+        }
+        return Renderer.redirect(base(context, id) + "?done=retired")
+    }
+
+    // MARK: confirmed lifecycle actions
+
+    enum Lifecycle: String, CaseIterable {
+        case resetSecret = "reset_secret"
+        case disable, enable, delete
+    }
+
+    @Sendable func confirm(_ action: Lifecycle, _ request: Request, _ context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let view = try await accounts.show(id, in: context.company)
+        let name = view.account.name
+        var values: [String: Any] = ["csrf": context.csrf, "action": "\(base(context, id))/\(action.rawValue)", "back": base(context, id), "buttonClass": "danger"]
+        switch action {
+        case .resetSecret:
+            let levels = try await permissions.companyLevels(of: view.account.contactID, in: context.company)
+            let access = try await store.access(companyID: context.company.id, personID: view.account.contactID)
+            let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items.filter { access.isMember(ofProject: $0.id) }
+            let lostLevels = ToolCatalog.tools(in: .company).filter { levels[$0] != .none }.map { "\($0.friendlyName): \(levels[$0].displayName)" }
+            values.merge([
+                "heading": "Reset the secret of “\(name)”?",
+                "warning": "Resetting the secret resets all permissions and project memberships. The current secret and every token issued with it stop working at once, and the new secret is shown once.",
+                "hasLevels": !lostLevels.isEmpty, "levels": lostLevels,
+                "hasProjects": !projects.isEmpty, "projects": projects.map(\.displayName),
+                "confirmLabel": "Reset secret, permissions and projects",
+            ]) { a, _ in a }
+        case .disable:
+            values.merge(["heading": "Disable “\(name)”?", "warning": "Its secret and every token it holds are refused from now on, in every request. You can enable it again later; tokens issued before stay invalid.",
+                          "confirmLabel": "Disable the account"]) { a, _ in a }
+        case .enable:
+            values.merge(["heading": "Enable “\(name)”?", "warning": "Its secrets work again. Tokens issued before it was disabled stay invalid.",
+                          "confirmLabel": "Enable the account", "buttonClass": ""]) { a, _ in a }
+        case .delete:
+            values.merge(["heading": "Delete “\(name)”?", "warning": "The account, its secrets and its tokens are gone for good; its contact leaves the directory. This cannot be undone.",
+                          "confirmLabel": "Delete the account"]) { a, _ in a }
+        }
+        return Renderer.html(renderer.render("confirm", title: values["heading"] as? String ?? "Confirm", values, frame: context.frame("service_accounts")))
+    }
+
+    @Sendable func perform(_ action: Lifecycle, _ request: Request, _ context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        switch action {
+        case .resetSecret:
+            let reset = try await accounts.resetSecret(id, in: context.company, by: context.caller)
+            return secretPage(context, heading: "Secret of “\(reset.view.account.name)” reset", clientID: reset.view.account.client.clientID, secret: reset.secret,
+                              back: base(context, id), note: "Every permission and project membership was removed, and tokens issued before the reset no longer work.")
+        case .disable:
+            _ = try await accounts.setEnabled(false, id, in: context.company, by: context.caller)
+            return Renderer.redirect(base(context, id) + "?done=disabled")
+        case .enable:
+            _ = try await accounts.setEnabled(true, id, in: context.company, by: context.caller)
+            return Renderer.redirect(base(context, id) + "?done=enabled")
+        case .delete:
+            try await accounts.delete(id, in: context.company, by: context.caller)
+            return Renderer.redirect("/companies/\(context.company.id)/service_accounts?done=deleted")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+extension SQLStore: AuditStore {
+    public func append(_ e: AuditEntry) async throws {
+        try await database.withWriter { db in
+            try await db.raw("""
+                INSERT INTO audit_log (company_id, at, actor, action, target, outcome, detail, remote_address, request_id)
+                VALUES (\(bind: e.companyID), \(bind: e.at.unixSeconds), \(bind: e.actor), \(bind: e.action), \(bind: e.target), \(bind: e.outcome),
+                    \(bind: e.detail), \(bind: e.remoteAddress), \(bind: e.requestID))
+                """).run()
+        }
+    }
+
+    public func auditEntries(_ filter: AuditFilter, limit: Int, offset: Int) async throws -> (items: [AuditEntry], total: Int) {
+        var conditions = SQLQueryString("1 = 1")
+        if let company = filter.companyID { conditions.appendLiteral(" AND company_id = "); conditions.appendInterpolation(bind: company) }
+        if let actor = filter.actor { conditions.appendLiteral(" AND actor = "); conditions.appendInterpolation(bind: actor) }
+        if let action = filter.action { conditions.appendLiteral(" AND action = "); conditions.appendInterpolation(bind: action) }
+        if let target = filter.target {
+            conditions.appendLiteral(" AND (target = "); conditions.appendInterpolation(bind: target)
+            conditions.appendLiteral(" OR target LIKE "); conditions.appendInterpolation(bind: Self.likePrefix(target) + "/%")
+            conditions.appendLiteral(" ESCAPE '\\')")
+        }
+        if let since = filter.since { conditions.appendLiteral(" AND at >= "); conditions.appendInterpolation(bind: since.unixSeconds) }
+        if let until = filter.until { conditions.appendLiteral(" AND at <= "); conditions.appendInterpolation(bind: until.unixSeconds) }
+        let whereClause = conditions
+        return try await database.withConnection { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(whereClause)").first()?.int("n") ?? 0
+            let items = try await db.raw("SELECT * FROM audit_log WHERE \(whereClause) ORDER BY id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)").all().map { row in
+                AuditEntry(
+                    id: try row.int("id"), companyID: try row.optionalInt("company_id"), at: try row.date("at"), actor: try row.string("actor"),
+                    action: try row.string("action"), target: try row.optionalString("target"), outcome: try row.string("outcome"),
+                    detail: try row.optionalString("detail"), remoteAddress: try row.optionalString("remote_address"),
+                    requestID: try row.optionalString("request_id")
+                )
+            }
+            return (items, Int(total))
+        }
+    }
+
+    /// Escapes `%`, `_` and the escape character itself for a LIKE prefix.
+    static func likePrefix(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
