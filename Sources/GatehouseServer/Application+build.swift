@@ -81,7 +81,7 @@ func buildRouter<Store: GatehouseRepository>(
         .group(context: ConsoleCompanyContext.self)
     LoginController(sessions: services.sessions, renderer: renderer, configuration: configuration)
         .addRoutes(public: pages, signedIn: console.group(context: ConsoleRequestContext.self))
-    ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory,
+    ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory, installations: services.installations,
                         store: store, renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
     CompanyPages(services: services, store: store, renderer: renderer, clock: clock).addRoutes(to: consoleCompany)
 

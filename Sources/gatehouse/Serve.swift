@@ -51,6 +51,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "REST requests per client and company per 10 seconds (env GATEHOUSE_RATE_LIMIT_SPIKE).")
     var rateLimitSpike: Int?
 
+    @Option(help: "Console sessions end this many seconds after sign-in, however active (env GATEHOUSE_SESSION_LIFETIME).")
+    var sessionLifetime: Int?
+
+    @Option(help: "Console sessions end after this many seconds without a request (env GATEHOUSE_SESSION_IDLE_TIMEOUT).")
+    var sessionIdleTimeout: Int?
+
     @Flag(help: "Seed a demo company, projects, an admin user and a service account, and print a curl line.")
     var demo = false
 
@@ -69,6 +75,13 @@ struct Serve: AsyncParsableCommand {
         let spike = rateLimitSpike ?? env["GATEHOUSE_RATE_LIMIT_SPIKE"].flatMap(Int.init) ?? 200
         guard hourly > 0, spike > 0 else { throw ValidationError("rate limits must be positive") }
         configuration.rateLimits = RateLimitPolicy(hourly: hourly, spike: spike)
+        let lifetime = sessionLifetime ?? env["GATEHOUSE_SESSION_LIFETIME"].flatMap(Int.init) ?? 8 * 3600
+        let idle = sessionIdleTimeout ?? env["GATEHOUSE_SESSION_IDLE_TIMEOUT"].flatMap(Int.init) ?? 30 * 60
+        guard (60...(30 * 86_400)).contains(lifetime), (60...lifetime).contains(idle) else {
+            throw ValidationError("--session-lifetime must be 60 s to 30 days, and --session-idle-timeout 60 s up to the lifetime")
+        }
+        configuration.sessionLifetime = TimeInterval(lifetime)
+        configuration.sessionIdleTimeout = TimeInterval(idle)
 
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

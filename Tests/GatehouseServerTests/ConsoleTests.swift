@@ -210,3 +210,59 @@ struct ConsoleTests {
         }
     }
 }
+
+@Suite("Web console: more pages")
+struct ConsoleMorePagesTests {
+    @Test func theSwitcherListsOnlyCompaniesTheUserAdministers() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, admin, _) = try await app.consoleTenant()
+            let second = try await app.createCompany("Second Site")
+            let third = try await app.createCompany("Not Mine")
+            _ = try await app.admin(.post, "/companies/\(second)/directory", json: ["person_id": admin])
+            try await app.grant(company: second, person: admin, ["admin": "admin"])
+            _ = try await app.admin(.post, "/companies/\(third)/directory", json: ["person_id": admin])
+            let user = try await app.signIn("admin@example.com")
+            let page = try await app.page(user, "/companies/\(company)/service_accounts")
+            #expect(page.text.contains("id=\"company-switcher\""))
+            #expect(page.text.contains("Second Site") && !page.text.contains("Not Mine"))
+            let switched = try await app.page(user, "/switch?company=\(second)")
+            #expect(switched.header("Location") == "/companies/\(second)/service_accounts")
+            #expect(try await app.page(user, "/switch?company=\(third)").header("Location") == "/", "a company the user does not administer is not a target")
+        }
+    }
+
+    @Test func templatesAreEditedInPlaceAndNotDeletedWhileInUse() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, _, _) = try await app.consoleTenant()
+            let account = try await app.createServiceAccount(company: company)
+            let project = try await app.createProject(company: company)
+            let template = try await app.createTemplate(company: company, name: "Readers", ["rfi": "readonly"])
+            try await app.addMember(project: project, person: account.contactID, template: template)
+            let token = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            let admin = try await app.signIn("admin@example.com")
+            #expect(try await app.page(admin, "/companies/\(company)/permission_templates/\(template)").status == .ok)
+            let saved = try await app.submit(admin, "/companies/\(company)/permission_templates/\(template)", ["name": "Readers", "tool[rfi]": "none"])
+            #expect(saved.status == .seeOther)
+            #expect(try await app.rest(.get, "/rest/v1.0/projects/\(project)/rfis", token: token, company: company).status == .forbidden,
+                    "the edit applies to the membership at once")
+            let blank = try await app.submit(admin, "/companies/\(company)/permission_templates/\(template)", ["name": "  "])
+            #expect(blank.status == .unprocessableContent)
+            #expect(blank.text.contains("id=\"name-error\""))
+            let refused = try await app.submit(admin, "/companies/\(company)/permission_templates/\(template)/delete", [:])
+            #expect(refused.status == .conflict)
+            #expect(refused.text.contains("used by 1 project membership"))
+        }
+    }
+
+    @Test func dmsaContactsAppearAmongTheServiceAccounts() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, _, _) = try await app.consoleTenant()
+            let fixture = try await DMSATests().makeApp(app, name: "Field Sync")
+            _ = try await DMSATests().install(app, company: company, key: fixture.versionKey)
+            let admin = try await app.signIn("admin@example.com")
+            let list = try await app.page(admin, "/companies/\(company)/service_accounts")
+            #expect(list.text.contains("Field Sync"))
+            #expect(list.text.contains("DMSA contact"))
+        }
+    }
+}

@@ -18,6 +18,8 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         company.get("permission_templates", use: templates)
         company.post("permission_templates", use: createTemplate)
         company.post("permission_templates/:tid/delete", use: deleteTemplate)
+        company.get("permission_templates/:tid", use: editTemplate)
+        company.post("permission_templates/:tid", use: updateTemplate)
         company.get("apps", use: apps)
         company.get("audit", use: audit)
         company.get("migration", use: migration)
@@ -100,8 +102,47 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-created")
     }
 
+    private func templateID(_ context: ConsoleCompanyContext) throws -> Int64 {
+        guard let raw = context.parameters.get("tid"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("template") }
+        return id
+    }
+
+    private func renderEdit(_ template: PermissionTemplate, _ context: ConsoleCompanyContext, name: String, levels: ToolLevels, errors: [String: String], flash: Renderer.Flash? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let values: [String: Any] = [
+            "companyID": context.company.id, "csrf": context.csrf, "id": template.id, "current": template.name, "name": name, "errors": errors,
+            "scope": template.isGlobal ? "A global template, usable on any project" : "Specific to project \(template.projectID ?? 0)",
+            "tools": ToolCatalog.tools(in: .project).map { tool in
+                ["key": tool.key, "label": tool.friendlyName,
+                 "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName, "selected": levels[tool] == $0] }] as [String: Any]
+            },
+        ]
+        return Renderer.html(renderer.render("template-edit", title: "Edit template", values, frame: context.frame("permission_templates", flash: flash)), status: status)
+    }
+
+    @Sendable func editTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let template = try await services.permissions.template(try templateID(context), in: context.company)
+        return renderEdit(template, context, name: template.name, levels: template.levels, errors: [:])
+    }
+
+    @Sendable func updateTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let template = try await services.permissions.template(try templateID(context), in: context.company)
+        var tools: [String: String] = [:]
+        for (key, value) in context.form where key.hasPrefix("tool[") && key.hasSuffix("]") && value != "none" {
+            tools[String(key.dropFirst(5).dropLast())] = value
+        }
+        let name = context.form["name"] ?? ""
+        do {
+            _ = try await services.permissions.updateTemplate(template.id, name: name, projectID: nil, tools: tools, in: context.company, by: context.caller)
+        } catch let error as ValidationError {
+            let levels = (try? ToolLevels(parsing: tools, scope: .project)) ?? template.levels
+            return renderEdit(template, context, name: name, levels: levels, errors: error.fields,
+                              flash: .init(text: "The template was not saved: \(error.message).", isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-saved")
+    }
+
     @Sendable func deleteTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        guard let raw = context.parameters.get("tid"), let id = Int64(raw) else { throw ConsoleError.notFound("template") }
+        let id = try templateID(context)
         do {
             try await services.permissions.deleteTemplate(id, in: context.company, by: context.caller)
         } catch let error as DomainError where error.code == .conflict {

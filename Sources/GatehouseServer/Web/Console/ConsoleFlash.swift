@@ -14,6 +14,7 @@ enum ConsoleFlash {
         "added": "Added to the directory.",
         "template-created": "Template created.",
         "template-deleted": "Template deleted.",
+        "template-saved": "Template saved. Every membership that uses it has the new levels from its next API call.",
         "migrated": "Migrated: the app's DMSA version is installed and the traditional account is disabled.",
     ]
 

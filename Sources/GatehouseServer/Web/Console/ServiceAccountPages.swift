@@ -9,12 +9,19 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     let accounts: ServiceAccounts<Store>
     let permissions: Permissions<Store>
     let directory: Directory<Store>
+    let installations: Installations<Store>
     let store: Store
     let renderer: Renderer
     let policy: SunsetPolicy
     let clock: any GatehouseCore.Clock
 
     static var perPage: Int { 25 }
+
+    /// A row of the Service Accounts list.
+    enum Entry {
+        case traditional(ServiceAccountView)
+        case dmsa(InstallationView)
+    }
 
     func addRoutes(to company: RouterGroup<ConsoleCompanyContext>) {
         company.get("service_accounts", use: list)
@@ -59,18 +66,30 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     @Sendable func list(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let query = cleaned(request.uri.queryParameters["q"].map(String.init))
         let page = max(request.uri.queryParameters.get("page", as: Int.self) ?? 1, 1)
-        let all = try await accounts.list(in: context.company).filter { query == nil || $0.account.name.localizedCaseInsensitiveContains(query!) }
+        // Traditional accounts (custom or marketplace) first, then the contacts of installed DMSA apps, which act
+        // as service accounts here too; their credentials belong to the app's developer.
+        let matches = { (name: String) in query == nil || name.localizedCaseInsensitiveContains(query!) }
+        let all: [Entry] = try await accounts.list(in: context.company).filter { matches($0.account.name) }.map(Entry.traditional)
+            + installations.list(in: context.company).filter { $0.installation.isActive && matches($0.appName) }.map(Entry.dmsa)
         let slice = all.dropFirst((page - 1) * Self.perPage).prefix(Self.perPage)
         var rows: [[String: Any]] = []
-        for view in slice {
-            let a = view.account
-            var row: [String: Any] = [
-                "id": a.id, "companyID": context.company.id, "name": a.name, "kind": a.appType.rawValue,
-                "status": a.client.isEnabled ? "active" : "disabled", "created": Renderer.day(a.createdAt),
-                "lastToken": try await lastIssuance(a).map(Renderer.time) ?? "never",
-            ]
-            row.merge(phaseValues()) { a, _ in a }
-            rows.append(row)
+        for entry in slice {
+            switch entry {
+            case .traditional(let view):
+                let a = view.account
+                var row: [String: Any] = [
+                    "link": "/companies/\(context.company.id)/service_accounts/\(a.id)", "name": a.name, "kind": a.appType.rawValue,
+                    "status": a.client.isEnabled ? "active" : "disabled", "created": Renderer.day(a.createdAt),
+                    "lastToken": try await lastIssuance(a).map(Renderer.time) ?? "never",
+                ]
+                row.merge(phaseValues()) { a, _ in a }
+                rows.append(row)
+            case .dmsa(let view):
+                rows.append([
+                    "link": "/companies/\(context.company.id)/apps", "name": view.appName, "kind": "DMSA contact",
+                    "status": "active", "created": Renderer.day(view.installation.createdAt), "lastToken": "kept by the app's developer",
+                ])
+            }
         }
         func link(_ p: Int) -> String {
             var items = ["page=\(p)"]
