@@ -266,3 +266,21 @@ struct ConsoleMorePagesTests {
         }
     }
 }
+
+extension ConsoleMorePagesTests {
+    @Test func aProjectMembershipCanUseExplicitLevels() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, _, _) = try await app.consoleTenant()
+            let account = try await app.createServiceAccount(company: company)
+            let project = try await app.createProject(company: company)
+            let token = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            let admin = try await app.signIn("admin@example.com")
+            let added = try await app.submit(admin, "/companies/\(company)/service_accounts/\(account.id)/projects",
+                                             ["project_id": "\(project)", "template_id": "", "level[rfi]": "standard"])
+            #expect(added.status == .seeOther)
+            let created = try await app.rest(.post, "/rest/v1.0/projects/\(project)/rfis", token: token, company: company,
+                                             json: ["rfi": ["subject": "s", "question": ["body": "b"]]])
+            #expect(created.status == .created, "standard RFI access from the explicit level")
+        }
+    }
+}

@@ -180,6 +180,9 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             "memberships": memberships,
             "projects": projects.filter { !access.isMember(ofProject: $0.id) }.map { ["id": $0.id, "name": $0.displayName] },
             "templates": templates.map { ["id": $0.id, "name": $0.name] },
+            "projectTools": ToolCatalog.tools(in: .project).map { tool in
+                ["key": tool.key, "label": tool.friendlyName, "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName] }] as [String: Any]
+            },
             "audit": audit.map { ["at": Renderer.time($0.at), "actor": $0.actor, "action": $0.action, "outcome": $0.outcome] },
         ]
         values.merge(phaseValues()) { a, _ in a }
@@ -211,13 +214,24 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     @Sendable func addProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
         let account = try await accounts.account(id, in: context.company)
-        guard let projectID = context.form["project_id"].flatMap({ Int64($0) }), let templateID = context.form["template_id"].flatMap({ Int64($0) }) else {
-            return try await renderShow(id, context, flash: .init(text: "Choose a project and a permission template.", isError: true), status: .unprocessableContent)
+        guard let projectID = context.form["project_id"].flatMap({ Int64($0) }) else {
+            return try await renderShow(id, context, flash: .init(text: "Choose a project.", isError: true), status: .unprocessableContent)
+        }
+        // A template, or (when none is chosen) the explicit levels of the form's second part.
+        let templateID = context.form["template_id"].flatMap { Int64($0) }
+        var tools: [String: String]?
+        if templateID == nil {
+            tools = [:]
+            for (key, value) in context.form where key.hasPrefix("level[") && key.hasSuffix("]") && value != "none" {
+                tools?[String(key.dropFirst(6).dropLast())] = value
+            }
         }
         let project = try await directory.project(projectID)
         guard project.companyID == context.company.id else { throw ConsoleError.notFound("project") }
         do {
-            try await permissions.addMembership(person: account.contactID, to: project, templateID: templateID, tools: nil, by: context.caller)
+            try await permissions.addMembership(person: account.contactID, to: project, templateID: templateID, tools: tools, by: context.caller)
+        } catch let error as ValidationError {
+            return try await renderShow(id, context, flash: .init(text: "Not added: \(error.message).", isError: true), status: .unprocessableContent)
         } catch let error as DomainError where error.code != .notFound {
             return try await renderShow(id, context, flash: .init(text: error.message, isError: true), status: .unprocessableContent)
         }
