@@ -18,8 +18,11 @@ public struct GatehouseConfiguration: Sendable {
     public var adminToken: String?
     /// `GATEHOUSE_MASTER_KEY`; when nil, the environment and then `<dataDirectory>/master.key` are used.
     public var masterKey: String?
-    /// Domain of generated contact emails: `svc-…@serviceaccounts.<domain>`.
-    public var contactDomain: String = "gatehouse.local"
+    /// The domain of generated contact emails (`svc-…@<domain>`), `--contact-email-domain`. Default:
+    /// `serviceaccounts.<issuer host>`. Users may never take an email under it.
+    public var contactEmailDomain: String?
+    /// How long an uninstalled app can be reinstalled with its contact and permitted projects restored.
+    public var reinstallRetention: TimeInterval = 30 * 86_400
     public var sunsetPolicy: SunsetPolicy = .procore
     /// REST rate limits per client and company.
     public var rateLimits = RateLimitPolicy()
@@ -47,6 +50,12 @@ public struct GatehouseConfiguration: Sendable {
     public init() {}
 
     public var resolvedIssuer: String { issuer ?? "http://\(host):\(port)" }
+
+    public var resolvedContactEmailDomain: String {
+        if let contactEmailDomain { return contactEmailDomain }
+        let host = URLComponents(string: resolvedIssuer)?.host ?? host
+        return "serviceaccounts.\(host.isEmpty ? "localhost" : host)"
+    }
 
     public var resolvedDatabaseURL: String {
         databaseURL ?? (dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")

@@ -59,7 +59,7 @@ public enum DemoSeed {
         let tower = try await store.createProject(Project(companyID: company.id, name: "Riverside Tower", projectNumber: "RT-001", stage: "Course of Construction", city: "Austin", stateCode: "TX", countryCode: "US", timeZone: "America/Chicago"))
         _ = try await store.createProject(Project(companyID: company.id, name: "Harbor Bridge Retrofit", projectNumber: "HB-002", stage: "Pre-Construction", city: "Portland", stateCode: "OR", countryCode: "US", timeZone: "America/Los_Angeles"))
         let password = RandomToken.base64URL(byteCount: 12)
-        let email = "admin+\(RandomToken.hex(byteCount: 3))@demo.\(configuration.contactDomain)"
+        let email = "admin+\(RandomToken.hex(byteCount: 3))@demo.gatehouse.local"
         let cost = configuration.bcryptCost
         let admin = try await store.createUser(NewUser(
             companyID: company.id, firstName: "Dana", lastName: "Admin", email: email, jobTitle: "Company Admin",
@@ -70,7 +70,7 @@ public enum DemoSeed {
         let now = configuration.clock.now
         // The DMSA app the traditional account can migrate to.
         let appSecret = ClientSecret.generate()
-        let app = try await store.createApp(name: "Demo Field Sync", clientID: CredentialFactory.clientID(), secretHash: runtime.hasher.hash(appSecret), at: now)
+        let app = try await store.createApp(name: "Demo Field Sync", clientID: CredentialFactory.clientID(), secretHash: runtime.hasher.hash(appSecret), ownerID: admin.id, at: now)
         let manifest = Manifest(
             schemaVersion: "4.1", isServiceAccount: true,
             companyLevels: ToolLevels(trusted: ["directory": .readonly, "portfolio": .readonly]),
@@ -80,7 +80,7 @@ public enum DemoSeed {
         try await store.promoteVersion(id: version.id, appID: app.id)
         let installation = try await store.install(
             version: version, companyID: company.id,
-            contactEmail: CredentialFactory.contactEmail(prefix: app.name, domain: configuration.contactDomain), contactName: "Demo Field Sync \(RandomToken.hex(byteCount: 3))", at: now
+            contactEmail: CredentialFactory.contactEmail(prefix: app.name, domain: configuration.resolvedContactEmailDomain), contactName: "Demo Field Sync \(RandomToken.hex(byteCount: 3))", retention: configuration.reinstallRetention, at: now
         )
         try await store.setPermittedProjects(installationID: installation.id, projectIDs: [tower.id], levels: manifest.projectLevels)
 
@@ -89,7 +89,7 @@ public enum DemoSeed {
         let account = try await store.createServiceAccount(NewServiceAccount(
             companyID: company.id, name: "Demo Integration", appType: .marketplace, appID: app.id, clientID: clientID,
             secretHash: runtime.hasher.hash(secret),
-            contactEmail: CredentialFactory.contactEmail(prefix: "Demo Integration", domain: configuration.contactDomain)
+            contactEmail: CredentialFactory.contactEmail(prefix: "Demo Integration", domain: configuration.resolvedContactEmailDomain)
         ), at: now)
         try await store.setCompanyLevels(companyID: company.id, personID: account.contactID, levels: ToolLevels(trusted: ["portfolio": .readonly]))
         return Seeded(companyID: company.id, adminEmail: email, adminPassword: password, adminToken: configuration.adminToken, clientID: clientID, clientSecret: secret.value,

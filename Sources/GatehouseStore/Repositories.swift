@@ -273,8 +273,15 @@ public protocol CredentialStore: Sendable {
 }
 
 public protocol AppStore: Sendable {
-    func createApp(name: String, clientID: String, secretHash: String, at now: Date) async throws -> App
+    func createApp(name: String, clientID: String, secretHash: String, ownerID: Int64?, at now: Date) async throws -> App
     func apps() async throws -> [App]
+    /// Apps the person owns or collaborates on.
+    func apps(memberID: Int64) async throws -> [App]
+    /// Whether the person owns the app or collaborates on it.
+    func isAppMember(appID: Int64, personID: Int64) async throws -> Bool
+    /// Adds a collaborator; adding one twice is a conflict.
+    func addCollaborator(appID: Int64, personID: Int64, at now: Date) async throws
+    func collaborators(appID: Int64) async throws -> [Person]
     func app(id: Int64) async throws -> App?
     /// The app behind a client, for resolving an app token's principal.
     func app(clientPK: Int64) async throws -> App?
@@ -289,10 +296,13 @@ public protocol AppStore: Sendable {
 
 public protocol InstallationStore: Sendable {
     /// Creates the DMSA contact in the company's directory with the manifest's company levels, in one
-    /// transaction. An app already installed (and active) in the company is a conflict.
-    func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date) async throws -> Installation
-    /// Applies a newer version's manifest to an existing installation: company levels replaced, and the
-    /// project levels of every permitted project replaced.
+    /// transaction. An app already installed (and active) in the company is a conflict, enforced by a unique
+    /// index so that concurrent installs cannot both succeed. When the same app was uninstalled from the company
+    /// less than `retention` ago, that installation comes back instead: the same contact, and the permitted
+    /// projects it had (those that still exist), with this version's levels.
+    func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, retention: TimeInterval, at now: Date) async throws -> Installation
+    /// Applies a newer version's manifest to an existing installation: company levels replaced; every permitted
+    /// project kept with the new project levels, or all removed when the new version requests none.
     func upgrade(installationID: Int64, to version: AppVersion, at now: Date) async throws -> Installation
     func installation(id: Int64, companyID: Int64) async throws -> Installation?
     func activeInstallation(appID: Int64, companyID: Int64) async throws -> Installation?
@@ -301,8 +311,12 @@ public protocol InstallationStore: Sendable {
     /// Makes the contact a member of exactly these projects, with the given project levels.
     func setPermittedProjects(installationID: Int64, projectIDs: [Int64], levels: ToolLevels) async throws
     func permittedProjects(installationID: Int64) async throws -> [Int64]
-    /// Deactivates the installation and its contact; memberships and levels are removed.
+    /// Deactivates the installation and its contact; memberships and levels are removed, and the permitted
+    /// project ids are kept for a reinstall.
     func uninstall(installationID: Int64, companyID: Int64, at now: Date) async throws
+    /// "Add to all new projects": a project created later in the company gets the contact at once.
+    func setAddToNewProjects(installationID: Int64, enabled: Bool) async throws
+    func addsToNewProjects(installationID: Int64) async throws -> Bool
 }
 
 public protocol MigrationStore: Sendable {

@@ -57,6 +57,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Console sessions end after this many seconds without a request (env GATEHOUSE_SESSION_IDLE_TIMEOUT).")
     var sessionIdleTimeout: Int?
 
+    @Option(help: "Domain of generated contact emails (env GATEHOUSE_CONTACT_EMAIL_DOMAIN). Default: serviceaccounts.<issuer host>.")
+    var contactEmailDomain: String?
+
+    @Option(help: "Days an uninstalled app can be reinstalled with its contact and permitted projects restored (env GATEHOUSE_REINSTALL_RETENTION_DAYS).")
+    var reinstallRetentionDays: Int?
+
     @Flag(help: "Seed a demo company, projects, an admin user and a service account, and print a curl line.")
     var demo = false
 
@@ -81,6 +87,16 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--session-lifetime must be 60 s to 30 days, and --session-idle-timeout 60 s up to the lifetime")
         }
         configuration.sessionLifetime = TimeInterval(lifetime)
+        if let domain = contactEmailDomain ?? env["GATEHOUSE_CONTACT_EMAIL_DOMAIN"] {
+            let cleaned = domain.trimmingCharacters(in: .whitespaces).lowercased()
+            guard cleaned.contains("."), cleaned.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else {
+                throw ValidationError("--contact-email-domain must be a domain name such as serviceaccounts.example.com")
+            }
+            configuration.contactEmailDomain = cleaned
+        }
+        let retentionDays = reinstallRetentionDays ?? env["GATEHOUSE_REINSTALL_RETENTION_DAYS"].flatMap(Int.init) ?? 30
+        guard (0...365).contains(retentionDays) else { throw ValidationError("--reinstall-retention-days must be 0 to 365") }
+        configuration.reinstallRetention = TimeInterval(retentionDays * 86_400)
         configuration.sessionIdleTimeout = TimeInterval(idle)
 
         var logger = Logger(label: "gatehouse")

@@ -23,26 +23,26 @@ struct DomainRulesTests {
 
     @Test func usersNeedAPlausibleEmailOutsideTheContactDomainAndABcryptSizedPassword() {
         do {
-            _ = try UserDraft(first_name: "Pat", email: "svc-x@serviceaccounts.example.com", password: "short").validated(contactDomain: "example.com")
+            _ = try UserDraft(first_name: "Pat", email: "svc-x@serviceaccounts.example.com", password: "short").validated(contactDomain: "serviceaccounts.example.com")
             Issue.record("expected a validation error")
         } catch {
             #expect(error.fields["email"] == "this domain is reserved for service accounts")
             #expect(error.fields["password"] == "at least 8 characters")
         }
         #expect(PersonRules.passwordProblem(String(repeating: "é", count: 40)) != nil, "80 bytes is past bcrypt's 72")
-        #expect((try? UserDraft(first_name: "Pat", email: "PAT@Example.com").validated(contactDomain: "example.com"))?.person.email == "pat@example.com")
+        #expect((try? UserDraft(first_name: "Pat", email: "PAT@Example.com").validated(contactDomain: "serviceaccounts.example.com"))?.person.email == "pat@example.com")
     }
 
     @Test func aContactsEmailAndPasswordNeverChangeAndItNeverJoinsAnotherDirectory() {
         let contact = Person(id: 5, kind: .serviceAccountContact, firstName: "Svc", lastName: "", email: "svc-a@serviceaccounts.x.io", homeCompanyID: 1)
-        #expect(throws: ValidationError.self) { try contact.applying(PersonPatch(email: "new@x.io"), contactDomain: "x.io") }
-        #expect(throws: ValidationError.self) { try contact.applying(PersonPatch(password: "longenough"), contactDomain: "x.io") }
-        #expect((try? contact.applying(PersonPatch(first_name: "Renamed"), contactDomain: "x.io"))?.person.firstName == "Renamed")
+        #expect(throws: ValidationError.self) { try contact.applying(PersonPatch(email: "new@x.io"), contactDomain: "serviceaccounts.x.io") }
+        #expect(throws: ValidationError.self) { try contact.applying(PersonPatch(password: "longenough"), contactDomain: "serviceaccounts.x.io") }
+        #expect((try? contact.applying(PersonPatch(first_name: "Renamed"), contactDomain: "serviceaccounts.x.io"))?.person.firstName == "Renamed")
         #expect(contact.directoryRefusal(joining: 1) == nil)
         #expect(contact.directoryRefusal(joining: 2)?.code == .conflict)
         let user = Person(id: 6, kind: .user, firstName: "Pat", lastName: "", email: "pat@x.io")
         #expect(user.directoryRefusal(joining: 2) == nil)
-        #expect((try? user.applying(PersonPatch(email: "pat2@x.io"), contactDomain: "x.io"))?.person.email == "pat2@x.io")
+        #expect((try? user.applying(PersonPatch(email: "pat2@x.io"), contactDomain: "serviceaccounts.x.io"))?.person.email == "pat2@x.io")
     }
 
     @Test func aCompanyAdminHoldsAdminEverywhereAndSeesEveryProject() throws {

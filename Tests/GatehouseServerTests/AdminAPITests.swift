@@ -104,7 +104,7 @@ struct AdminAPITests {
             let secret = try #require(created.json["client_secret"] as? String)
             #expect(Data(base64URLEncoded: secret)?.count == 32, "256 bits of entropy")
             let contact = try #require(created.json["contact"] as? [String: Any])
-            #expect((contact["email"] as? String)?.hasSuffix("@serviceaccounts.gatehouse.local") == true)
+            #expect((contact["email"] as? String)?.hasSuffix("@serviceaccounts.gatehouse.test") == true)
 
             let id = created.json["id"] as! Int
             let shown = try await app.admin(.get, "/companies/\(cid)/service_accounts/\(id)")

@@ -27,11 +27,12 @@ public enum CredentialFactory {
     public static func clientID() -> String { RandomToken.hex(byteCount: 32) }
 
     /// The generated, never-login email of a service-account contact. The random part keeps it unique
-    /// across companies; the domain marks it as a service account for anyone reading a directory.
+    /// across companies; the domain (`serviceaccounts.<issuer host>` by default) marks it as a service account
+    /// for anyone reading a directory.
     public static func contactEmail(prefix: String, domain: String) -> String {
         let slug = prefix.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let trimmed = String(String(slug).split(separator: "-").joined(separator: "-").prefix(24))
         let head = trimmed.isEmpty ? "svc" : "svc-\(trimmed)"
-        return "\(head)-\(RandomToken.hex(byteCount: 5))@serviceaccounts.\(domain)"
+        return "\(head)-\(RandomToken.hex(byteCount: 5))@\(domain)"
     }
 }

@@ -6,12 +6,15 @@ public struct App: Sendable, Equatable {
     public var name: String
     public var client: OAuthClient
     public var createdAt: Date
+    /// The developer who created it; nil for apps an operator created. Owners and collaborators manage the app.
+    public var ownerID: Int64?
 
-    public init(id: Int64, name: String, client: OAuthClient, createdAt: Date) {
+    public init(id: Int64, name: String, client: OAuthClient, createdAt: Date, ownerID: Int64? = nil) {
         self.id = id
         self.name = name
         self.client = client
         self.createdAt = createdAt
+        self.ownerID = ownerID
     }
 }
 

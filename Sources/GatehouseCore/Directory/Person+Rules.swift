@@ -16,7 +16,7 @@ public enum PersonRules {
     public static func userEmail(_ raw: String?, contactDomain: String) -> Result<String, FieldProblem> {
         guard let email = cleaned(raw)?.lowercased() else { return .failure(FieldProblem(field: "email", problem: "is required")) }
         guard isPlausibleEmail(email) else { return .failure(FieldProblem(field: "email", problem: "is not an email address")) }
-        if email.hasSuffix("@serviceaccounts.\(contactDomain)") || email.hasSuffix(".serviceaccounts.\(contactDomain)") {
+        if email.hasSuffix("@\(contactDomain.lowercased())") || email.hasSuffix(".\(contactDomain.lowercased())") {
             return .failure(FieldProblem(field: "email", problem: "this domain is reserved for service accounts"))
         }
         return .success(email)

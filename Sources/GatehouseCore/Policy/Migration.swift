@@ -21,7 +21,7 @@ public enum MigrationAdvice {
         guard account.client.isEnabled else { return .conflict("this account is disabled; it was already migrated or switched off") }
         guard dmsaVersion != nil else {
             return DomainError(.invalid,
-                "App '\(appName)' has no DMSA version yet. Ask its developer to publish a version whose manifest enables service-account authentication, then migrate.",
+                "App '\(appName)' has no DMSA version that is promoted yet. Migrate installs only a promoted version, the kind a company admin could install by its version key; ask the app's developer to publish and promote a version whose manifest enables service-account authentication, then migrate.",
                 fields: ["app_id": "has no DMSA version"])
         }
         return nil

@@ -119,8 +119,24 @@ struct AppBody: Encodable {
     let name: String
     let client_id: String
     let client_secret: String?
+    let owner_id: Int64?
     init(_ app: App, secret: ClientSecret? = nil) {
-        id = app.id; name = app.name; client_id = app.client.clientID; client_secret = secret?.value
+        id = app.id; name = app.name; client_id = app.client.clientID; client_secret = secret?.value; owner_id = app.ownerID
+    }
+}
+
+/// An app answer plus the new secret's id and every active secret, after a rotation.
+struct AppSecretAnswer: Encodable {
+    let app: AppBody
+    let secret_id: Int64
+    let secrets: [SecretBody]
+
+    func encode(to encoder: any Encoder) throws {
+        try app.encode(to: encoder)
+        enum Keys: String, CodingKey { case secret_id, secrets }
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(secret_id, forKey: .secret_id)
+        try container.encode(secrets, forKey: .secrets)
     }
 }
 
@@ -153,10 +169,29 @@ struct InstallationBody: Encodable {
     let version: String
     let status: String
     let contact: Contact
+    let latest_version: String?
+    let update_available: Bool
+    let add_to_new_projects: Bool
     init(_ v: InstallationView) {
         let i = v.installation
         id = i.id; company_id = i.companyID; app = AppRef(id: i.appID, name: v.appName); version = v.version
         status = i.isActive ? "installed" : "uninstalled"; contact = Contact(id: i.contactID, email: v.contactEmail)
+        latest_version = v.latestVersion; update_available = v.updateAvailable; add_to_new_projects = v.addToNewProjects
+    }
+
+    /// Every key, `null` included.
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey { case id, company_id, app, version, status, contact, latest_version, update_available, add_to_new_projects }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(company_id, forKey: .company_id)
+        try c.encode(app, forKey: .app)
+        try c.encode(version, forKey: .version)
+        try c.encode(status, forKey: .status)
+        try c.encode(contact, forKey: .contact)
+        try c.encode(latest_version, forKey: .latest_version)
+        try c.encode(update_available, forKey: .update_available)
+        try c.encode(add_to_new_projects, forKey: .add_to_new_projects)
     }
 }
 

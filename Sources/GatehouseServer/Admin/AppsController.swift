@@ -3,16 +3,23 @@ import GatehouseCore
 import GatehouseStore
 import Hummingbird
 
-/// `/admin/v1/apps`: the doors to ``Apps`` (operator only until apps have owners).
-struct AppsController<Store: AppStore & InstallationStore & PersonStore & AuditStore>: Sendable {
+/// `/admin/v1/apps`: the doors to ``Apps``. Operators reach every app; a signed-in user, the apps they own or
+/// collaborate on (``Apps/app(_:for:)`` decides).
+struct AppsController<Store: AppStore & InstallationStore & PersonStore & CredentialStore & AuditStore>: Sendable {
     let apps: Apps<Store>
     let installations: Installations<Store>
 
-    func addRoutes(operator group: RouterGroup<AdminRequestContext>) {
+    func addRoutes(actor group: RouterGroup<AdminRequestContext>) {
         group.post("apps", use: create)
         group.get("apps", use: list)
         group.get("apps/:app", use: show)
         group.post("apps/:app/reset_secret", use: resetSecret)
+        group.post("apps/:app/rotate_secret", use: rotateSecret)
+        group.get("apps/:app/secrets", use: listSecrets)
+        group.delete("apps/:app/secrets/:secret_id", use: retireSecret)
+        group.put("apps/:app/jwks", use: setJWKS)
+        group.get("apps/:app/collaborators", use: collaborators)
+        group.post("apps/:app/collaborators", use: addCollaborator)
         group.post("apps/:app/versions", use: createVersion)
         group.get("apps/:app/versions", use: listVersions)
         group.post("apps/:app/versions/:vid/promote", use: promote)
@@ -31,16 +38,60 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & AuditS
     }
 
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try JSONResponse.make(try await apps.apps().map { AppBody($0) })
+        try JSONResponse.make(try await apps.apps(for: context.caller).map { AppBody($0) })
     }
 
     @Sendable func show(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try JSONResponse.make(AppBody(try await apps.app(try id(context))))
+        try JSONResponse.make(AppBody(try await apps.app(try id(context), for: context.caller)))
     }
 
     @Sendable func resetSecret(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let (app, secret) = try await apps.resetSecret(try id(context), by: context.caller)
         return try JSONResponse.make(AppBody(app, secret: secret), headers: .noStore)
+    }
+
+    struct RotateInput: Decodable { let previous_expires_in: Int? }
+
+    @Sendable func rotateSecret(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        var request = request
+        let id = try id(context)
+        let input: RotateInput = request.hasNoBody ? RotateInput(previous_expires_in: nil) : try await request.decodeJSON(RotateInput.self, context: context)
+        let rotated = try await apps.rotateSecret(id, previousExpiresIn: input.previous_expires_in, by: context.caller)
+        let newest = rotated.secrets.max { $0.id < $1.id }
+        return try JSONResponse.make(AppSecretAnswer(app: AppBody(rotated.app, secret: rotated.secret), secret_id: newest?.id ?? 0,
+                                                     secrets: rotated.secrets.map(SecretBody.init)), headers: .noStore)
+    }
+
+    @Sendable func listSecrets(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try JSONResponse.make(try await apps.activeSecrets(of: try id(context), for: context.caller).map(SecretBody.init))
+    }
+
+    @Sendable func retireSecret(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let secretID = try context.parameters.id("secret_id", resource: "secret")
+        try await apps.retireSecret(secretID, of: try id(context), by: context.caller)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func setJWKS(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        var request = request
+        let id = try id(context)
+        _ = try await apps.app(id, for: context.caller)
+        let count = try await apps.setJWKS(try await request.bodyText(context: context), for: id, by: context.caller)
+        return try JSONResponse.make(["token_endpoint_auth_method": "private_key_jwt", "keys": "\(count)"])
+    }
+
+    @Sendable func collaborators(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try JSONResponse.make(try await apps.collaborators(of: try id(context), for: context.caller).map(PersonBody.init))
+    }
+
+    struct CollaboratorInput: Decodable { let email: String? }
+
+    @Sendable func addCollaborator(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        var request = request
+        let id = try id(context)
+        _ = try await apps.app(id, for: context.caller)
+        let input = try await request.decodeJSON(CollaboratorInput.self, context: context)
+        return try JSONResponse.make(PersonBody(try await apps.addCollaborator(email: input.email, to: id, by: context.caller)), status: .created)
     }
 
     struct VersionInput: Decodable {
@@ -51,14 +102,14 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & AuditS
     @Sendable func createVersion(_ request: Request, context: AdminRequestContext) async throws -> Response {
         var request = request
         let id = try id(context)
-        _ = try await apps.app(id)
+        _ = try await apps.app(id, for: context.caller)
         let input = try await request.decodeJSON(VersionInput.self, context: context)
         let version = try await apps.createVersion(of: id, version: input.version, manifest: input.manifest?.value, by: context.caller)
         return try JSONResponse.make(VersionBody(version), status: .created)
     }
 
     @Sendable func listVersions(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try JSONResponse.make(try await apps.versions(of: try id(context)).map(VersionBody.init))
+        try JSONResponse.make(try await apps.versions(of: try id(context), for: context.caller).map(VersionBody.init))
     }
 
     @Sendable func promote(_ request: Request, context: AdminRequestContext) async throws -> Response {
@@ -67,7 +118,7 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & AuditS
     }
 
     @Sendable func appInstallations(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let app = try await apps.app(try id(context))
+        let app = try await apps.app(try id(context), for: context.caller)
         return try JSONResponse.make(try await installations.list(ofApp: app.id).map(InstallationBody.init))
     }
 }

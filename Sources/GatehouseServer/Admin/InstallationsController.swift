@@ -15,6 +15,7 @@ struct InstallationsController<Store: AppStore & InstallationStore & PersonStore
         company.put("installations/:iid/permitted_projects", use: setPermittedProjects)
         company.get("installations/:iid/permitted_projects", use: permittedProjects)
         company.delete("installations/:iid", use: uninstall)
+        company.patch("installations/:iid", use: update)
     }
 
     private func id(_ context: CompanyRequestContext) throws -> Int64 { try context.parameters.id("iid", resource: "installation") }
@@ -57,6 +58,20 @@ struct InstallationsController<Store: AppStore & InstallationStore & PersonStore
 
     @Sendable func permittedProjects(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         try JSONResponse.make(["project_ids": try await installations.permittedProjects(of: try id(context), in: context.company)])
+    }
+
+    struct UpdateInput: Decodable { let add_to_new_projects: Bool? }
+
+    /// `{"add_to_new_projects": true}`: projects created later in the company get the app's contact at once.
+    @Sendable func update(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let id = try id(context)
+        _ = try await installations.activeInstallation(id, in: context.company)
+        let input = try await request.decodeJSON(UpdateInput.self, context: context)
+        guard let enabled = input.add_to_new_projects else {
+            throw APIError.unprocessable("add_to_new_projects is required", fields: ["add_to_new_projects": "is required (true or false)"])
+        }
+        return try JSONResponse.make(InstallationBody(try await installations.setAddToNewProjects(enabled, of: id, in: context.company, by: context.caller)))
     }
 
     @Sendable func uninstall(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -3,39 +3,99 @@ import GatehouseCore
 import GatehouseStore
 
 /// Developers' apps and their versions: one credential pair per app, a manifest per version.
-struct Apps<Store: AppStore & InstallationStore & AuditStore>: Sendable {
+///
+/// An app belongs to the user who created it, and its owner may add collaborators. Operators reach every app;
+/// a signed-in user reaches only the apps they own or collaborate on, and any other app is "not found" to them,
+/// so app ids cannot be probed.
+struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore & AuditStore>: Sendable {
     let store: Store
     let auditor: Auditor<Store>
     let hasher: SecretHasher
     let clock: any GatehouseCore.Clock
+    let credentials: CredentialLifecycle<Store>
 
     func create(name raw: String?, by caller: Caller) async throws -> (App, ClientSecret) {
         guard let name = cleaned(raw), name.count <= 100 else { throw ValidationError("name is required", fields: ["name": "is required (at most 100 characters)"]) }
+        let owner = Self.owner(of: caller)
+        guard caller.actor.isOperator || owner != nil else { throw DomainError.forbidden("only an operator or a signed-in user can create apps") }
         let secret = ClientSecret.generate()
-        let app = try await store.createApp(name: name, clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), at: clock.now)
+        let app = try await store.createApp(name: name, clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), ownerID: owner, at: clock.now)
         await auditor.record("app.create", by: caller, target: "app:\(app.id)")
         return (app, secret)
     }
 
-    func apps() async throws -> [App] { try await store.apps() }
+    /// The person a caller stands for, when it is a signed-in user.
+    static func owner(of caller: Caller) -> Int64? {
+        if case .user(let id) = caller.actor { return id }
+        return nil
+    }
 
-    func app(_ id: Int64) async throws -> App {
+    func apps(for caller: Caller) async throws -> [App] {
+        if caller.actor.isOperator { return try await store.apps() }
+        guard let person = Self.owner(of: caller) else { return [] }
+        return try await store.apps(memberID: person)
+    }
+
+    /// The app, if the caller may manage it; "not found" otherwise.
+    func app(_ id: Int64, for caller: Caller) async throws -> App {
         guard let app = try await store.app(id: id) else { throw DomainError.notFound("app") }
+        if caller.actor.isOperator { return app }
+        guard let person = Self.owner(of: caller), try await store.isAppMember(appID: id, personID: person) else { throw DomainError.notFound("app") }
         return app
+    }
+
+    /// Only the owner (or an operator) adds collaborators, by exact email.
+    func addCollaborator(email raw: String?, to id: Int64, by caller: Caller) async throws -> Person {
+        let app = try await app(id, for: caller)
+        guard caller.actor.isOperator || app.ownerID == Self.owner(of: caller) else {
+            throw DomainError.forbidden("only the app's owner can add collaborators")
+        }
+        let email = cleaned(raw)?.lowercased() ?? ""
+        guard let person = try await store.login(email: email)?.person, person.canLogIn else {
+            throw ValidationError("no such user", fields: ["email": "no user has this email"])
+        }
+        try await store.addCollaborator(appID: app.id, personID: person.id, at: clock.now)
+        await auditor.record("app.collaborator.add", by: caller, target: "app:\(app.id)", detail: "person:\(person.id)")
+        return person
+    }
+
+    func collaborators(of id: Int64, for caller: Caller) async throws -> [Person] {
+        try await store.collaborators(appID: try await app(id, for: caller).id)
     }
 
     /// A new secret, and every outstanding token of the app stops working in every company at once.
     func resetSecret(_ id: Int64, by caller: Caller) async throws -> (App, ClientSecret) {
-        let app = try await app(id)
+        let app = try await app(id, for: caller)
         let secret = ClientSecret.generate()
         try await store.resetAppSecret(appID: app.id, newHash: hasher.hash(secret), at: clock.now)
         await auditor.record("app.reset_secret", by: caller, target: "app:\(app.id)")
         return (try await store.app(id: app.id) ?? app, secret)
     }
 
+    /// Zero-downtime rotation, as for service accounts: the previous secret keeps working until it expires.
+    func rotateSecret(_ id: Int64, previousExpiresIn: Int?, by caller: Caller) async throws -> (app: App, secret: ClientSecret, secrets: [StoredSecret]) {
+        let app = try await app(id, for: caller)
+        let rotated = try await credentials.rotate(app.client, previousExpiresIn: previousExpiresIn, audit: "app.rotate_secret", target: "app:\(app.id)", by: caller)
+        return (app, rotated.secret, rotated.secrets)
+    }
+
+    func activeSecrets(of id: Int64, for caller: Caller) async throws -> [StoredSecret] {
+        try await credentials.activeSecrets(try await app(id, for: caller).client)
+    }
+
+    func retireSecret(_ secretID: Int64, of id: Int64, by caller: Caller) async throws {
+        let app = try await app(id, for: caller)
+        try await credentials.retire(secretID, of: app.client, audit: "app.retire_secret", target: "app:\(app.id)", by: caller)
+    }
+
+    func setJWKS(_ json: String, for id: Int64, by caller: Caller) async throws -> Int {
+        let app = try await app(id, for: caller)
+        return try await credentials.setJWKS(json, for: app.client, audit: "app.set_jwks", target: "app:\(app.id)", by: caller)
+    }
+
     /// `manifest` is the decoded JSON as submitted; every problem comes back at once, by field path.
     func createVersion(of id: Int64, version: String?, manifest: Any?, by caller: Caller) async throws -> AppVersion {
-        let app = try await app(id)
+        let app = try await app(id, for: caller)
         var fields: [String: String] = [:]
         if version.flatMap(SemanticVersion.init) == nil { fields["version"] = "must be a semantic version such as 1.0.0" }
         var parsed: Manifest?
@@ -50,12 +110,12 @@ struct Apps<Store: AppStore & InstallationStore & AuditStore>: Sendable {
         return created
     }
 
-    func versions(of id: Int64) async throws -> [AppVersion] {
-        try await store.versions(appID: try await app(id).id)
+    func versions(of id: Int64, for caller: Caller) async throws -> [AppVersion] {
+        try await store.versions(appID: try await app(id, for: caller).id)
     }
 
     func promote(_ versionID: Int64, of id: Int64, by caller: Caller) async throws -> AppVersion {
-        let app = try await app(id)
+        let app = try await app(id, for: caller)
         guard try await store.version(id: versionID, appID: app.id) != nil else { throw DomainError.notFound("version") }
         try await store.promoteVersion(id: versionID, appID: app.id)
         await auditor.record("app.version.promote", by: caller, target: "app:\(app.id)/version:\(versionID)")

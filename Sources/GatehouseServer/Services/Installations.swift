@@ -8,6 +8,10 @@ struct InstallationView: Sendable {
     var appName: String
     var version: String
     var contactEmail: String
+    /// The newest promoted DMSA version of the app, when it is newer than the installed one.
+    var latestVersion: String?
+    var updateAvailable: Bool { latestVersion != nil }
+    var addToNewProjects: Bool
 }
 
 /// Company installations of DMSA app versions: install by version key, upgrade, permitted projects, uninstall.
@@ -16,6 +20,8 @@ struct Installations<Store: AppStore & InstallationStore & PersonStore & AuditSt
     let auditor: Auditor<Store>
     let clock: any GatehouseCore.Clock
     let contactDomain: String
+    /// How long an uninstalled installation can come back, contact and permitted projects included.
+    let retention: TimeInterval
 
     /// The version a key names; only DMSA versions can be installed.
     func version(forKey raw: String?) async throws -> AppVersion {
@@ -38,7 +44,8 @@ struct Installations<Store: AppStore & InstallationStore & PersonStore & AuditSt
         let version = try await version(forKey: versionKey)
         guard let app = try await store.app(id: version.appID) else { throw DomainError.notFound("app") }
         let contact = newContact(for: app)
-        let installation = try await store.install(version: version, companyID: company.id, contactEmail: contact.email, contactName: contact.name, at: clock.now)
+        let installation = try await store.install(version: version, companyID: company.id, contactEmail: contact.email, contactName: contact.name,
+                                                   retention: retention, at: clock.now)
         await auditor.record("app.install", by: caller, target: "company:\(company.id)/installation:\(installation.id)", detail: "app \(app.id) version \(version.version)")
         return try await view(installation)
     }
@@ -104,10 +111,25 @@ struct Installations<Store: AppStore & InstallationStore & PersonStore & AuditSt
         await auditor.record("app.uninstall", by: caller, target: "company:\(company.id)/installation:\(installation.id)")
     }
 
+    /// "Add to all new projects": projects created later in the company get the contact at once, with the
+    /// installed manifest's project levels.
+    func setAddToNewProjects(_ enabled: Bool, of id: Int64, in company: Company, by caller: Caller) async throws -> InstallationView {
+        let installation = try await activeInstallation(id, in: company)
+        try await store.setAddToNewProjects(installationID: installation.id, enabled: enabled)
+        await auditor.record("app.add_to_new_projects", by: caller, target: "company:\(company.id)/installation:\(installation.id)", detail: enabled ? "on" : "off")
+        return try await view(installation)
+    }
+
     func view(_ installation: Installation) async throws -> InstallationView {
         let app = try await store.app(id: installation.appID)
-        let version = try await store.version(id: installation.versionID, appID: installation.appID)
+        let versions = try await store.versions(appID: installation.appID)
+        let installed = versions.first { $0.id == installation.versionID }
+        let latest = versions.filter { $0.status == .promoted }.latestDMSA
+        let newer = latest.flatMap { latest in installed.flatMap { installed in installed.upgradeRefusal(to: latest) == nil ? latest.version : nil } }
         let contact = try await store.person(id: installation.contactID)
-        return InstallationView(installation: installation, appName: app?.name ?? "", version: version?.version ?? "", contactEmail: contact?.email ?? "")
+        return InstallationView(
+            installation: installation, appName: app?.name ?? "", version: installed?.version ?? "", contactEmail: contact?.email ?? "",
+            latestVersion: newer, addToNewProjects: installation.isActive ? try await store.addsToNewProjects(installationID: installation.id) : false
+        )
     }
 }

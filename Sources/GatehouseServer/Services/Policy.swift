@@ -44,7 +44,7 @@ struct Policy<Store: CompanyStore & ServiceAccountStore & AppStore & Installatio
         var rows: [MigrationReportRow] = []
         for account in try await store.serviceAccounts(companyID: company.id) {
             let app = try await account.appID.asyncMap { try await store.app(id: $0) }
-            let version = try await account.appID.asyncMap { try await store.versions(appID: $0).latestDMSA }
+            let version = try await account.appID.asyncMap { try await store.versions(appID: $0).filter { $0.status == .promoted }.latestDMSA }
             rows.append(MigrationReportRow(
                 account: account, app: app, dmsaVersion: version,
                 levels: try await store.companyLevels(companyID: company.id, personID: account.contactID) ?? ToolLevels(),
@@ -60,7 +60,8 @@ struct Policy<Store: CompanyStore & ServiceAccountStore & AppStore & Installatio
     func migrate(_ accountID: Int64, in company: Company, by caller: Caller) async throws -> InstallationView {
         guard let account = try await store.serviceAccount(id: accountID, companyID: company.id) else { throw DomainError.notFound("service account") }
         let app = try await account.appID.asyncMap { try await store.app(id: $0) }
-        let version = try await app.asyncMap { try await store.versions(appID: $0.id).latestDMSA }
+        // Only a promoted version, the kind a company admin could install by its key; migrate is no way around that.
+        let version = try await app.asyncMap { try await store.versions(appID: $0.id).filter { $0.status == .promoted }.latestDMSA }
         if let refusal = MigrationAdvice.migrationRefusal(for: account, appName: app?.name, dmsaVersion: version) { throw refusal }
         guard let app, let version else { throw DomainError.notFound("app") }
         let contact = installations.newContact(for: app)

@@ -18,6 +18,7 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
     let clock: any GatehouseCore.Clock
     let policy: SunsetPolicy
     let contactDomain: String
+    let credentials: CredentialLifecycle<Store>
 
     func create(_ draft: ServiceAccountDraft, in company: Company, by caller: Caller) async throws -> (ServiceAccountView, ClientSecret) {
         let input = try draft.validated()
@@ -71,25 +72,19 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
 
     /// Beyond Procore: a second secret, the previous one kept until it expires. Nothing else changes.
     func rotateSecret(_ id: Int64, in company: Company, previousExpiresIn: Int?, by caller: Caller) async throws -> (view: ServiceAccountView, secret: ClientSecret, secrets: [StoredSecret]) {
-        let keep = try SecretRotation.overlap(previousExpiresIn)
         let account = try await account(id, in: company)
-        let now = clock.now
-        let secret = ClientSecret.generate()
-        let secrets = try await store.rotateSecret(clientPK: account.client.id, newHash: hasher.hash(secret), previousExpiresAt: now.addingTimeInterval(TimeInterval(keep)), at: now)
-        await auditor.record("service_account.rotate_secret", by: caller, target: "service_account:\(account.id)", detail: "previous secret expires in \(keep) s")
-        return (try await view(account), secret, secrets)
+        let rotated = try await credentials.rotate(account.client, previousExpiresIn: previousExpiresIn, audit: "service_account.rotate_secret",
+                                                   target: "service_account:\(account.id)", by: caller)
+        return (try await view(account), rotated.secret, rotated.secrets)
     }
 
     func activeSecrets(_ id: Int64, in company: Company) async throws -> [StoredSecret] {
-        let account = try await account(id, in: company)
-        let now = clock.now
-        return try await store.secrets(clientPK: account.client.id).filter { $0.isActive(at: now) }
+        try await credentials.activeSecrets(try await account(id, in: company).client)
     }
 
     func retireSecret(_ secretID: Int64, of id: Int64, in company: Company, by caller: Caller) async throws {
         let account = try await account(id, in: company)
-        try await store.retireSecret(clientPK: account.client.id, secretID: secretID, at: clock.now)
-        await auditor.record("service_account.retire_secret", by: caller, target: "service_account:\(account.id)", detail: "secret \(secretID)")
+        try await credentials.retire(secretID, of: account.client, audit: "service_account.retire_secret", target: "service_account:\(account.id)", by: caller)
     }
 
     /// Disabling also moves the generation, so tokens issued before stay dead after a later enable.
@@ -109,10 +104,7 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
     /// Registers the public keys for `private_key_jwt`. Returns how many keys were registered.
     func setJWKS(_ json: String, for id: Int64, in company: Company, by caller: Caller) async throws -> Int {
         let account = try await account(id, in: company)
-        let count = try await ClientJWKS.validate(json)
-        try await store.setClientJWKS(clientPK: account.client.id, jwks: json)
-        await auditor.record("service_account.set_jwks", by: caller, target: "service_account:\(account.id)")
-        return count
+        return try await credentials.setJWKS(json, for: account.client, audit: "service_account.set_jwks", target: "service_account:\(account.id)", by: caller)
     }
 }
 

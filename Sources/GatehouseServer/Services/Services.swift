@@ -15,6 +15,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let policy: Policy<Store>
     let keys: Keys<Store>
     let sessions: Sessions<Store>
+    let credentials: CredentialLifecycle<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -22,12 +23,15 @@ struct Services<Store: GatehouseRepository>: Sendable {
         let passwords = PasswordHasher(cost: configuration.bcryptCost)
         self.auditor = auditor
         self.passwords = passwords
-        directory = Directory(store: store, auditor: auditor, clock: clock, contactDomain: configuration.contactDomain, passwords: passwords)
+        directory = Directory(store: store, auditor: auditor, clock: clock, contactDomain: configuration.resolvedContactEmailDomain, passwords: passwords)
         permissions = Permissions(store: store, auditor: auditor)
+        let credentials = CredentialLifecycle(store: store, auditor: auditor, hasher: runtime.hasher, clock: clock)
+        self.credentials = credentials
+        let domain = configuration.resolvedContactEmailDomain
         serviceAccounts = ServiceAccounts(store: store, auditor: auditor, hasher: runtime.hasher, clock: clock,
-                                          policy: configuration.sunsetPolicy, contactDomain: configuration.contactDomain)
-        apps = Apps(store: store, auditor: auditor, hasher: runtime.hasher, clock: clock)
-        installations = Installations(store: store, auditor: auditor, clock: clock, contactDomain: configuration.contactDomain)
+                                          policy: configuration.sunsetPolicy, contactDomain: domain, credentials: credentials)
+        apps = Apps(store: store, auditor: auditor, hasher: runtime.hasher, clock: clock, credentials: credentials)
+        installations = Installations(store: store, auditor: auditor, clock: clock, contactDomain: domain, retention: configuration.reinstallRetention)
         policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
         keys = Keys(ring: runtime.keys, auditor: auditor)
         sessions = Sessions(

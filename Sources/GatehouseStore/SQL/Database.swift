@@ -186,3 +186,17 @@ struct SQLiteSource: ConnectionPoolSource {
         return promise.futureResult
     }
 }
+
+extension Database {
+    /// Whether an error is the engine refusing a duplicate under a unique constraint (PostgreSQL SQLSTATE 23505,
+    /// SQLite's "UNIQUE constraint failed"), so callers can answer 409 instead of 500.
+    public func isUniqueViolation(_ error: any Error) -> Bool {
+        switch kind {
+        case .postgres:
+            if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" { return true }
+            return String(reflecting: error).contains("23505")
+        case .sqlite:
+            return String(describing: error).contains("UNIQUE constraint failed")
+        }
+    }
+}

@@ -3,7 +3,7 @@ import GatehouseCore
 import SQLKit
 
 extension SQLStore: AppStore {
-    public func createApp(name: String, clientID: String, secretHash: String, at now: Date) async throws -> App {
+    public func createApp(name: String, clientID: String, secretHash: String, ownerID: Int64?, at now: Date) async throws -> App {
         let t = now.unixSeconds
         return try await database.transaction { db in
             let clientPK = try await db.insertReturningID("""
@@ -11,13 +11,14 @@ extension SQLStore: AppStore {
                 VALUES (\(bind: clientID), \(bind: OAuthClient.Kind.app.rawValue), \(bind: Int64(1)), \(bind: true), \(bind: t), \(bind: t)) RETURNING id
                 """)
             try await db.raw("INSERT INTO client_secrets (client_pk, hash, created_at) VALUES (\(bind: clientPK), \(bind: secretHash), \(bind: t))").run()
-            let id = try await db.insertReturningID("INSERT INTO apps (client_pk, name, created_at) VALUES (\(bind: clientPK), \(bind: name), \(bind: t)) RETURNING id")
-            return App(id: id, name: name, client: OAuthClient(id: clientPK, clientID: clientID, kind: .app, generation: 1, isEnabled: true), createdAt: Date(unixSeconds: t))
+            let id = try await db.insertReturningID("INSERT INTO apps (client_pk, name, owner_id, created_at) VALUES (\(bind: clientPK), \(bind: name), \(bind: ownerID), \(bind: t)) RETURNING id")
+            return App(id: id, name: name, client: OAuthClient(id: clientPK, clientID: clientID, kind: .app, generation: 1, isEnabled: true),
+                       createdAt: Date(unixSeconds: t), ownerID: ownerID)
         }
     }
 
     static let appSelect = """
-        SELECT a.id, a.name, a.created_at, c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
+        SELECT a.id, a.name, a.owner_id, a.created_at, c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
         FROM apps a JOIN clients c ON c.id = a.client_pk
         """
 
@@ -32,6 +33,44 @@ extension SQLStore: AppStore {
     public func app(clientPK: Int64) async throws -> App? {
         try await caches.appsByClient.value(for: clientPK) {
             try await database.withConnection { db in try await db.raw("\(unsafeRaw: Self.appSelect) WHERE a.client_pk = \(bind: clientPK)").first().map(App.init(row:)) }
+        }
+    }
+
+    public func apps(memberID: Int64) async throws -> [App] {
+        try await database.withConnection { db in
+            try await db.raw("""
+                \(unsafeRaw: Self.appSelect)
+                WHERE a.owner_id = \(bind: memberID) OR a.id IN (SELECT app_id FROM app_collaborators WHERE person_id = \(bind: memberID))
+                ORDER BY a.id
+                """).all().map(App.init(row:))
+        }
+    }
+
+    public func isAppMember(appID: Int64, personID: Int64) async throws -> Bool {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT id FROM apps WHERE id = \(bind: appID) AND (owner_id = \(bind: personID)
+                    OR id IN (SELECT app_id FROM app_collaborators WHERE person_id = \(bind: personID)))
+                """).first() != nil
+        }
+    }
+
+    public func addCollaborator(appID: Int64, personID: Int64, at now: Date) async throws {
+        try await database.transaction { db in
+            guard let app = try await db.raw("SELECT owner_id FROM apps WHERE id = \(bind: appID)").first() else { throw StoreError.notFound("app") }
+            let already = try await db.raw("SELECT person_id FROM app_collaborators WHERE app_id = \(bind: appID) AND person_id = \(bind: personID)").first() != nil
+            if try app.optionalInt("owner_id") == personID || already {
+                throw StoreError(.conflict, "this person already works on the app", fields: ["email": "already a collaborator or the owner"])
+            }
+            try await db.raw("INSERT INTO app_collaborators (app_id, person_id, created_at) VALUES (\(bind: appID), \(bind: personID), \(bind: now.unixSeconds))").run()
+        }
+    }
+
+    public func collaborators(appID: Int64) async throws -> [Person] {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT p.* FROM app_collaborators c JOIN people p ON p.id = c.person_id WHERE c.app_id = \(bind: appID) ORDER BY p.id
+                """).all().map(Person.init(row:))
         }
     }
 
@@ -89,7 +128,8 @@ extension SQLStore: AppStore {
 
 extension App {
     init(row: any SQLRow) throws {
-        self.init(id: try row.int("id"), name: try row.string("name"), client: try OAuthClient(row: row, idColumn: "client_pk"), createdAt: try row.date("created_at"))
+        self.init(id: try row.int("id"), name: try row.string("name"), client: try OAuthClient(row: row, idColumn: "client_pk"),
+                  createdAt: try row.date("created_at"), ownerID: try row.optionalInt("owner_id"))
     }
 }
 
@@ -104,17 +144,60 @@ extension AppVersion {
 }
 
 extension SQLStore: InstallationStore {
-    public func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date) async throws -> Installation {
-        try await database.transaction { db in
-            try await Self.install(version: version, companyID: companyID, contactEmail: contactEmail, contactName: contactName, at: now, on: db)
+    public func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, retention: TimeInterval, at now: Date) async throws -> Installation {
+        do {
+            return try await database.transaction { db in
+                if let restored = try await Self.reinstall(version: version, companyID: companyID, retention: retention, at: now, on: db) { return restored }
+                return try await Self.install(version: version, companyID: companyID, contactEmail: contactEmail, contactName: contactName, at: now, on: db)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch where database.isUniqueViolation(error) {
+            // Another install of the same app in the same company committed first; the unique index said so.
+            throw Self.alreadyInstalled
         }
+    }
+
+    static var alreadyInstalled: StoreError {
+        StoreError(.conflict, "this app is already installed in this company; upgrade the installation instead", fields: ["version_key": "app already installed"])
+    }
+
+    /// Brings back the latest installation of the app in the company if it was uninstalled within `retention`:
+    /// its contact, company levels from this version, and its retained permitted projects that still exist.
+    static func reinstall(version: AppVersion, companyID: Int64, retention: TimeInterval, at now: Date, on db: any SQLDatabase) async throws -> Installation? {
+        guard retention > 0, try await db.raw("SELECT id FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() == nil,
+              let row = try await db.raw("""
+                SELECT * FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: false)
+                    AND uninstalled_at >= \(bind: now.addingTimeInterval(-retention).unixSeconds)
+                ORDER BY uninstalled_at DESC, id DESC LIMIT 1
+                """).first()
+        else { return nil }
+        var installation = try Installation(row: row)
+        let retained = (try row.optionalString("retained_project_ids") ?? "").split(separator: ",").compactMap { Int64($0) }
+        let t = now.unixSeconds
+        try await db.raw("""
+            UPDATE installations SET is_active = \(bind: true), uninstalled_at = NULL, retained_project_ids = NULL, app_version_id = \(bind: version.id)
+            WHERE id = \(bind: installation.id)
+            """).run()
+        try await db.raw("UPDATE people SET is_active = \(bind: true), updated_at = \(bind: t) WHERE id = \(bind: installation.contactID)").run()
+        try await db.raw("UPDATE directory_entries SET is_active = \(bind: true) WHERE company_id = \(bind: companyID) AND person_id = \(bind: installation.contactID)").run()
+        try await replaceLevels(version.manifest.companyLevels, of: .company(companyID: companyID, personID: installation.contactID), on: db)
+        if !version.manifest.projectLevels.levels.isEmpty {
+            let existing = Set(try await db.raw("SELECT id FROM projects WHERE company_id = \(bind: companyID)").all().map { try $0.int("id") })
+            installation.isActive = true
+            installation.versionID = version.id
+            try await permit(projects: retained.filter(existing.contains), installation: installation, levels: version.manifest.projectLevels, at: now, on: db)
+        }
+        installation.isActive = true
+        installation.versionID = version.id
+        return installation
     }
 
     static func install(version: AppVersion, companyID: Int64, contactEmail: String, contactName: String, at now: Date, on db: any SQLDatabase) async throws -> Installation {
         let t = now.unixSeconds
         guard try await db.raw("SELECT id FROM companies WHERE id = \(bind: companyID)").first() != nil else { throw StoreError.notFound("company") }
         if try await db.raw("SELECT id FROM installations WHERE app_id = \(bind: version.appID) AND company_id = \(bind: companyID) AND is_active = \(bind: true)").first() != nil {
-            throw StoreError(.conflict, "this app is already installed in this company; upgrade the installation instead", fields: ["version_key": "app already installed"])
+            throw alreadyInstalled
         }
         let contact = try await db.insertReturningID("""
             INSERT INTO people (kind, first_name, last_name, email, is_active, home_company_id, created_at, updated_at)
@@ -156,7 +239,12 @@ extension SQLStore: InstallationStore {
             try await Self.replaceLevels(version.manifest.companyLevels, of: .company(companyID: installation.companyID, personID: installation.contactID), on: db)
             let projects = try await Self.memberProjectIDs(companyID: installation.companyID, personID: installation.contactID, on: db)
             for project in projects {
-                try await Self.replaceLevels(version.manifest.projectLevels, of: .membership(projectID: project, personID: installation.contactID), on: db)
+                if version.manifest.projectLevels.levels.isEmpty {
+                    // A version that requests no project permissions has no use for permitted projects.
+                    try await Self.removeMembership(projectID: project, personID: installation.contactID, on: db)
+                } else {
+                    try await Self.replaceLevels(version.manifest.projectLevels, of: .membership(projectID: project, personID: installation.contactID), on: db)
+                }
             }
             installation.versionID = version.id
             return installation
@@ -204,8 +292,7 @@ extension SQLStore: InstallationStore {
             guard foreign.isEmpty else { throw StoreError(.invalid, "permitted projects must belong to the installing company", fields: foreign) }
             let current = Set(try await Self.memberProjectIDs(companyID: installation.companyID, personID: installation.contactID, on: db))
             for project in current.subtracting(wanted) {
-                try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").run()
-                try await db.raw("DELETE FROM project_memberships WHERE project_id = \(bind: project) AND person_id = \(bind: installation.contactID)").run()
+                try await Self.removeMembership(projectID: project, personID: installation.contactID, on: db)
             }
             for project in wanted.subtracting(current).sorted() {
                 try await db.raw("""
@@ -236,10 +323,40 @@ extension SQLStore: InstallationStore {
                 throw StoreError.notFound("installation")
             }
             let installation = try Installation(row: row)
+            let permitted = try await Self.memberProjectIDs(companyID: companyID, personID: installation.contactID, on: db)
             try await Self.stripAccess(contact: installation.contactID, companyID: companyID, on: db)
-            try await db.raw("UPDATE installations SET is_active = \(bind: false), uninstalled_at = \(bind: now.unixSeconds) WHERE id = \(bind: installationID)").run()
+            try await db.raw("""
+                UPDATE installations SET is_active = \(bind: false), uninstalled_at = \(bind: now.unixSeconds),
+                    retained_project_ids = \(bind: permitted.map(String.init).joined(separator: ","))
+                WHERE id = \(bind: installationID)
+                """).run()
             try await db.raw("UPDATE directory_entries SET is_active = \(bind: false) WHERE company_id = \(bind: companyID) AND person_id = \(bind: installation.contactID)").run()
             try await db.raw("UPDATE people SET is_active = \(bind: false), updated_at = \(bind: now.unixSeconds) WHERE id = \(bind: installation.contactID)").run()
+        }
+    }
+}
+
+extension SQLStore {
+    public func setAddToNewProjects(installationID: Int64, enabled: Bool) async throws {
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT * FROM installations WHERE id = \(bind: installationID) AND is_active = \(bind: true)").first() else {
+                throw StoreError.notFound("installation")
+            }
+            let installation = try Installation(row: row)
+            try await db.raw("""
+                UPDATE directory_entries SET add_to_new_projects = \(bind: enabled)
+                WHERE company_id = \(bind: installation.companyID) AND person_id = \(bind: installation.contactID)
+                """).run()
+        }
+    }
+
+    public func addsToNewProjects(installationID: Int64) async throws -> Bool {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT d.add_to_new_projects FROM installations i
+                JOIN directory_entries d ON d.company_id = i.company_id AND d.person_id = i.contact_id
+                WHERE i.id = \(bind: installationID)
+                """).first()?.bool("add_to_new_projects") ?? false
         }
     }
 }

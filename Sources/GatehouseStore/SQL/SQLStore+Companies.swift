@@ -34,8 +34,8 @@ extension SQLStore: ProjectStore {
     public func createProject(_ project: Project) async throws -> Project {
         let p = project
         let now = clock.now
-        let id = try await database.write { db in
-            try await db.insertReturningID("""
+        let id = try await database.transaction { db in
+            let id = try await db.insertReturningID("""
                 INSERT INTO projects (company_id, name, display_name, project_number, active, stage, address, city,
                     state_code, country_code, zip, time_zone, created_at, updated_at)
                 VALUES (\(bind: p.companyID), \(bind: p.name), \(bind: p.displayName), \(bind: p.projectNumber), \(bind: p.active),
@@ -43,6 +43,8 @@ extension SQLStore: ProjectStore {
                     \(bind: p.zip), \(bind: p.timeZone), \(bind: now.unixSeconds), \(bind: now.unixSeconds))
                 RETURNING id
                 """)
+            try await Self.addToNewProject(id, companyID: p.companyID, at: now, on: db)
+            return id
         }
         var created = project
         created.id = id
@@ -77,5 +79,36 @@ extension Project {
             countryCode: try row.optionalString("country_code"), zip: try row.optionalString("zip"),
             timeZone: try row.optionalString("time_zone"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at")
         )
+    }
+}
+
+extension SQLStore {
+    /// Procore's "add to all new projects": every active directory entry of the company that asks for it joins
+    /// the new project in the same transaction. An installed app's contact joins with its manifest's project
+    /// levels; a person joins with their default permission template.
+    static func addToNewProject(_ projectID: Int64, companyID: Int64, at now: Date, on db: any SQLDatabase) async throws {
+        let entries = try await db.raw("""
+            SELECT d.person_id, d.default_permission_template_id, v.manifest
+            FROM directory_entries d
+            LEFT JOIN installations i ON i.contact_id = d.person_id AND i.company_id = d.company_id AND i.is_active = \(bind: true)
+            LEFT JOIN app_versions v ON v.id = i.app_version_id
+            WHERE d.company_id = \(bind: companyID) AND d.is_active = \(bind: true) AND d.add_to_new_projects = \(bind: true)
+            """).all()
+        for entry in entries {
+            let person = try entry.int("person_id")
+            if let stored = try entry.optionalString("manifest") {
+                guard let manifest = Manifest.stored(stored), !manifest.projectLevels.levels.isEmpty else { continue }
+                try await db.raw("""
+                    INSERT INTO project_memberships (project_id, person_id, permission_template_id, created_at)
+                    VALUES (\(bind: projectID), \(bind: person), \(bind: Int64?.none), \(bind: now.unixSeconds))
+                    """).run()
+                try await replaceLevels(manifest.projectLevels, of: .membership(projectID: projectID, personID: person), on: db)
+            } else if let template = try entry.optionalInt("default_permission_template_id") {
+                try await db.raw("""
+                    INSERT INTO project_memberships (project_id, person_id, permission_template_id, created_at)
+                    VALUES (\(bind: projectID), \(bind: person), \(bind: template), \(bind: now.unixSeconds))
+                    """).run()
+            }
+        }
     }
 }

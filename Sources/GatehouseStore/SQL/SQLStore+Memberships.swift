@@ -32,12 +32,15 @@ extension SQLStore: MembershipStore {
     public func removeMembership(projectID: Int64, personID: Int64) async throws -> Bool {
         try await database.transaction { db in
             let exists = try await db.raw("SELECT person_id FROM project_memberships WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").first() != nil
-            if exists {
-                try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").run()
-                try await db.raw("DELETE FROM project_memberships WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").run()
-            }
+            if exists { try await Self.removeMembership(projectID: projectID, personID: personID, on: db) }
             return exists
         }
+    }
+
+    /// Removes a membership and its explicit levels; callers run it inside their transaction.
+    static func removeMembership(projectID: Int64, personID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM membership_levels WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").run()
+        try await db.raw("DELETE FROM project_memberships WHERE project_id = \(bind: projectID) AND person_id = \(bind: personID)").run()
     }
 
     public func projectMembers(projectID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int) {
