@@ -13,7 +13,12 @@ struct ClientOptions: ParsableArguments {
     var token: String?
 
     /// Sends one request and prints the JSON answer; a 4xx/5xx answer becomes a non-zero exit.
-    func send(_ method: String, _ path: String, body: [String: Any]? = nil) async throws {
+    func send(_ method: String, _ path: String, body: [String: Any]? = nil, transform: ((Any) -> Any)? = nil) async throws {
+        try await send(method, path, raw: try body.map { try JSONSerialization.data(withJSONObject: $0) }, transform: transform)
+    }
+
+    /// Sends a JSON body as given (a JWKS file, say) and prints the answer, through `transform` when given.
+    func send(_ method: String, _ path: String, raw: Data?, transform: ((Any) -> Any)? = nil) async throws {
         let env = ProcessInfo.processInfo.environment
         let base = url ?? env["GATEHOUSE_URL"] ?? "http://127.0.0.1:8080"
         guard let token = token ?? env["GATEHOUSE_ADMIN_TOKEN"] else {
@@ -23,9 +28,9 @@ struct ClientOptions: ParsableArguments {
         var request = URLRequest(url: target)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
+        if let raw {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.httpBody = raw
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -34,7 +39,8 @@ struct ClientOptions: ParsableArguments {
             if status >= 400 { throw ExitCode(1) }
             return
         }
-        if let object = try? JSONSerialization.jsonObject(with: data),
+        if let parsed = try? JSONSerialization.jsonObject(with: data),
+           case let object = status < 400 ? (transform?(parsed) ?? parsed) : parsed,
            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
             print(String(decoding: pretty, as: UTF8.self))
         } else {
@@ -153,7 +159,49 @@ struct Keys: AsyncParsableCommand {
 }
 
 struct Apps: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Developer apps (DMSA) (admin API).", subcommands: [List.self, Create.self, ResetSecret.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Developer apps (DMSA) (admin API).",
+        subcommands: [List.self, Create.self, ResetSecret.self, RotateSecret.self, Secrets.self, RetireSecret.self, JWKS.self]
+    )
+
+    struct RotateSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rotate-secret", abstract: "Add a second app secret; the old one keeps working until it expires.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Seconds the previous secret keeps working (at most 2592000).") var previousExpiresIn: Int = 86_400
+        @Argument(help: "App id.") var id: Int64
+        func run() async throws { try await client.send("POST", "/apps/\(id)/rotate_secret", body: ["previous_expires_in": previousExpiresIn]) }
+    }
+
+    struct Secrets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The app's active secrets, with their expiry.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "App id.") var id: Int64
+        func run() async throws { try await client.send("GET", "/apps/\(id)/secrets") }
+    }
+
+    struct RetireSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "retire-secret", abstract: "Retire one secret now.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "App id.") var id: Int64
+        @Argument(help: "Secret id.") var secretID: Int64
+        func run() async throws { try await client.send("DELETE", "/apps/\(id)/secrets/\(secretID)") }
+    }
+
+    struct JWKS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "jwks", abstract: "The app's public keys for private_key_jwt.", subcommands: [Set.self])
+
+        struct Set: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Register the public JWKS in FILE (private keys are refused).")
+            @OptionGroup var client: ClientOptions
+            @Argument(help: "App id.") var id: Int64
+            @Argument(help: "A JSON file holding {\"keys\":[…]}.") var file: String
+            func run() async throws {
+                let data: Data
+                do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch { throw ValidationError("cannot read \(file)") }
+                try await client.send("PUT", "/apps/\(id)/jwks", raw: data)
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
@@ -180,6 +228,38 @@ struct Install: AsyncParsableCommand {
     @Option(help: "Company id.") var company: Int64
     @Argument(help: "App version key.") var versionKey: String
     func run() async throws { try await client.send("POST", "/companies/\(company)/installations", body: ["version_key": versionKey]) }
+}
+
+struct Installations: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A company's app installations (admin API).", subcommands: [List.self, UpdateAvailable.self, AddToNewProjects.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        func run() async throws { try await client.send("GET", "/companies/\(company)/installations") }
+    }
+
+    struct UpdateAvailable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "update-available", abstract: "The installations that a newer promoted version could update.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        func run() async throws {
+            try await client.send("GET", "/companies/\(company)/installations") { answer in
+                (answer as? [[String: Any]] ?? []).filter { $0["update_available"] as? Bool == true }
+            }
+        }
+    }
+
+    struct AddToNewProjects: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add-to-new-projects", abstract: "Turn \"add to all new projects\" on or off.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Flag(inversion: .prefixedEnableDisable, help: "Add the app's contact to every project created from now on.") var enable = true
+        @Argument(help: "Installation id.") var id: Int64
+        func run() async throws { try await client.send("PATCH", "/companies/\(company)/installations/\(id)", body: ["add_to_new_projects": enable]) }
+    }
 }
 
 struct Policy: AsyncParsableCommand {
