@@ -282,6 +282,8 @@ public protocol AppStore: Sendable {
     /// Adds a collaborator; adding one twice is a conflict.
     func addCollaborator(appID: Int64, personID: Int64, at now: Date) async throws
     func collaborators(appID: Int64) async throws -> [Person]
+    /// Renames the app and sets its marketplace listing.
+    func updateApp(id: Int64, name: String, description: String?, listed: Bool) async throws
     func app(id: Int64) async throws -> App?
     /// The app behind a client, for resolving an app token's principal.
     func app(clientPK: Int64) async throws -> App?

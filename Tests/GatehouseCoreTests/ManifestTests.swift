@@ -37,3 +37,20 @@ struct ManifestTests {
         #expect(throws: ValidationError.self) { try Manifest.validate(manifest(serviceAccount: 1)) }
     }
 }
+
+@Suite("Manifest changes")
+struct ManifestChangesTests {
+    @Test func anUpgradeListsEveryToolWhoseLevelMoves() throws {
+        let old = Manifest(schemaVersion: "4.1", isServiceAccount: true, companyLevels: try ToolLevels(parsing: ["directory": "readonly"], scope: .company),
+                           projectLevels: try ToolLevels(parsing: ["rfi": "standard"], scope: .project))
+        let new = Manifest(schemaVersion: "4.1", isServiceAccount: true, companyLevels: ToolLevels(),
+                           projectLevels: try ToolLevels(parsing: ["rfi": "admin", "documents": "readonly"], scope: .project))
+        let changes = old.changes(to: new)
+        #expect(Set(changes.map { "\($0.scope.rawValue).\($0.tool.key):\($0.from.rawValue)->\($0.to.rawValue)" }) == [
+            "company.directory:readonly->none", "project.documents:none->readonly", "project.rfi:standard->admin",
+        ])
+        #expect(changes.first?.scope == .company, "company tools come first")
+        #expect(changes.filter(\.isRaise).count == 2)
+        #expect(old.changes(to: old).isEmpty)
+    }
+}

@@ -156,7 +156,7 @@ struct AppCredentialsTests {
     @Test(arguments: StoreKind.enabled)
     func migrateRefusesAnUnpromotedDMSAVersion(_ kind: StoreKind) async throws {
         try await TestApp.run(kind, configure: { $0.sunsetPolicy = try! SunsetPolicy(deprecatedAt: Date(timeIntervalSince1970: 0), creationBlockedAt: Date(timeIntervalSince1970: 4_000_000_000), sunsetAt: Date(timeIntervalSince1970: 4_000_000_001)) }) { app in
-            let fixture = try await dmsa.makeApp(app)   // its 1.0.0 is ready for testing, not promoted
+            let fixture = try await dmsa.makeApp(app, promote: false)   // its 1.0.0 is ready for testing, not promoted
             let company = try await app.createCompany()
             let account = try await app.admin(.post, "/companies/\(company)/service_accounts", json: ["name": "Legacy", "app_type": "marketplace", "app_id": fixture.appID])
             let refused = try await app.admin(.post, "/companies/\(company)/service_accounts/\(account.json["id"] as! Int)/migrate")

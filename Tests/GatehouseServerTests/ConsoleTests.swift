@@ -284,3 +284,97 @@ extension ConsoleMorePagesTests {
         }
     }
 }
+
+@Suite("Web console: App Management and the developer portal")
+struct ConsoleAppsTests {
+    /// A developer with a promoted app, a company admin, and both signed in.
+    func setUp(_ app: TestApp) async throws -> (company: Int64, admin: ConsoleUser, dev: ConsoleUser, appID: Int64, key: String) {
+        let (company, _, _) = try await app.consoleTenant()
+        _ = try await app.createUser(company: company, email: "dev@example.com")
+        let dev = try await app.signIn("dev@example.com")
+        let created = try await app.submit(dev, "/developer/apps", ["name": "Field Sync"])
+        #expect(created.status == .ok)
+        #expect(created.text.contains("id=\"client-secret\""))
+        let apps = try await app.admin(.get, "/apps").jsonArray
+        let appID = Int64(try #require(apps.first { $0["name"] as? String == "Field Sync" }?["id"] as? Int))
+        let version = try await app.submit(dev, "/developer/apps/\(appID)/versions",
+                                           ["version": "1.0.0", "company_tool[directory]": "readonly", "project_tool[rfi]": "standard", "company_tool[admin]": "none"])
+        #expect(version.status == .seeOther)
+        let versions = try await app.admin(.get, "/apps/\(appID)/versions").jsonArray
+        let versionID = try #require(versions.first?["id"] as? Int)
+        #expect(try await app.submit(dev, "/developer/apps/\(appID)/versions/\(versionID)/promote", [:]).status == .seeOther)
+        let page = try await app.page(dev, "/developer/apps/\(appID)")
+        let key = try #require(page.text.range(of: "id=\"app-version-key\">").map { String(page.text[$0.upperBound...].prefix { $0 != "<" }) })
+        return (company, try await app.signIn("admin@example.com"), dev, appID, key)
+    }
+
+    @Test func theBuilderProducesTheManifestAndErrorsSitNextToTheirField() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (_, _, dev, appID, _) = try await setUp(app)
+            let manifest = try await app.admin(.get, "/apps/\(appID)/versions").jsonArray.first?["manifest"] as? [String: Any]
+            #expect(((manifest?["permissions"] as? [String: Any])?["project"] as? [String: String]) == ["rfi": "standard"])
+            let bad = try await app.submit(dev, "/developer/apps/\(appID)/versions", ["version": "one", "company_tool[admin]": "readonly"])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("id=\"version-error\""))
+            #expect(bad.text.contains("Admin is not allowed") || bad.text.contains("Admin "), "the tool's error sits beside its select")
+        }
+    }
+
+    @Test func anAdminReviewsInstallsAndUninstallsAndTheRESTSurfaceFollows() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, admin, _, appID, key) = try await setUp(app)
+            let review = try await app.submit(admin, "/companies/\(company)/apps/review", ["version_key": key])
+            #expect(review.status == .ok)
+            #expect(review.text.contains("Directory: Read Only") && review.text.contains("RFIs: Standard") || review.text.contains("Standard"))
+            let installed = try await app.submit(admin, "/companies/\(company)/apps", ["version_key": key])
+            #expect(installed.status == .seeOther)
+            let again = try await app.submit(admin, "/companies/\(company)/apps/review", ["version_key": key])
+            #expect(again.text.contains("already installed"))
+            let wrong = try await app.submit(admin, "/companies/\(company)/apps/review", ["version_key": "nope"])
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains("No app version has this key"))
+            let installations = try await app.admin(.get, "/companies/\(company)/installations").jsonArray
+            #expect(installations.count == 1 && (installations.first?["app"] as? [String: Any])?["id"] as? Int == Int(appID))
+        }
+    }
+
+    /// A developer reaches only their own apps; a company admin only their own company's installations.
+    @Test func authorizationOnTheNewRoutes() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, admin, dev, appID, key) = try await setUp(app)
+            _ = try await app.submit(admin, "/companies/\(company)/apps", ["version_key": key])
+            let installation = try #require(try await app.admin(.get, "/companies/\(company)/installations").jsonArray.first?["id"] as? Int)
+            let other = try await app.createCompany("Elsewhere")
+            let otherAdminID = try await app.createUser(company: other, email: "elsewhere@example.com")
+            try await app.grant(company: other, person: otherAdminID, ["admin": "admin"])
+            let stranger = try await app.signIn("elsewhere@example.com")
+
+            for path in ["/developer/apps/\(appID)", "/developer/apps/\(appID)/versions/new", "/developer/apps/\(appID)/reset_secret"] {
+                #expect(try await app.page(dev, path).status == .ok, "developer GET \(path)")
+                #expect(try await app.page(stranger, path).status == .notFound, "another user GET \(path)")
+            }
+            for path in ["/developer/apps/\(appID)", "/developer/apps/\(appID)/versions", "/developer/apps/\(appID)/rotate_secret",
+                         "/developer/apps/\(appID)/reset_secret", "/developer/apps/\(appID)/jwks"] {
+                #expect(try await app.submit(stranger, path, ["name": "x", "version": "9.9.9"]).status == .notFound, "another user POST \(path)")
+            }
+            #expect(!(try await app.page(stranger, "/developer/apps").text.contains("Field Sync")))
+            for path in ["/companies/\(company)/apps", "/companies/\(company)/apps/\(installation)", "/companies/\(company)/apps/\(installation)/uninstall"] {
+                #expect(try await app.page(admin, path).status == .ok, "admin GET \(path)")
+                #expect(try await app.page(stranger, path).status == .forbidden, "other company's admin GET \(path)")
+                #expect(try await app.page(dev, path).status == .forbidden, "a developer who is not a company admin GET \(path)")
+            }
+            #expect(try await app.submit(stranger, "/companies/\(company)/apps/\(installation)/uninstall", [:]).status == .forbidden)
+            #expect(try await app.page(stranger, "/companies/\(other)/apps/\(installation)").status == .notFound, "an installation of another company is not found")
+            #expect(try await app.page(stranger, "/marketplace").status == .ok, "the marketplace is open to any signed-in user")
+        }
+    }
+
+    @Test func aPrivateJWKIsRefusedWithTheReason() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (_, _, dev, appID, _) = try await setUp(app)
+            let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"BBBB","d":"secret"}]}"#
+            let refused = try await app.submit(dev, "/developer/apps/\(appID)/jwks", ["jwks": jwks])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("public keys only"))
+        }
+    }
+}

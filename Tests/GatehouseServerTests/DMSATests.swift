@@ -18,13 +18,18 @@ struct DMSATests {
         let versionKey: String
     }
 
-    func makeApp(_ app: TestApp, name: String = "Field Sync", manifest: [String: Any] = manifest) async throws -> Fixture {
+    /// An app with version 1.0.0, promoted unless asked otherwise (only promoted versions install).
+    func makeApp(_ app: TestApp, name: String = "Field Sync", manifest: [String: Any] = manifest, promote: Bool = true) async throws -> Fixture {
         let created = try await app.admin(.post, "/apps", json: ["name": name])
         #expect(created.status == .created)
         let appID = try #require(created.json["id"] as? Int)
         let version = try await app.admin(.post, "/apps/\(appID)/versions", json: ["version": "1.0.0", "manifest": manifest])
         #expect(version.status == .created, "\(version.text)")
         #expect(version.json["status"] as? String == "ready_for_testing")
+        if promote {
+            let promoted = try await app.admin(.post, "/apps/\(appID)/versions/\(version.json["id"] as! Int)/promote")
+            #expect(promoted.json["status"] as? String == "promoted")
+        }
         return Fixture(appID: appID, clientID: created.json["client_id"] as! String, secret: created.json["client_secret"] as! String,
                        versionKey: try #require(version.json["version_key"] as? String))
     }
@@ -124,6 +129,10 @@ struct DMSATests {
             _ = try await install(app, company: a, key: fixture.versionKey)
             #expect(try await app.admin(.post, "/companies/\(a)/installations", json: ["version_key": fixture.versionKey]).status == .conflict)
             #expect(try await app.admin(.post, "/companies/\(a)/installations", json: ["version_key": "nope"]).status == .notFound)
+            let unpromoted = try await makeApp(app, name: "Still Testing", promote: false)
+            let refused = try await app.admin(.post, "/companies/\(a)/installations", json: ["version_key": unpromoted.versionKey])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.errorFields["version_key"] == "names a version that is not promoted yet")
         }
     }
 
@@ -150,6 +159,7 @@ struct DMSATests {
             v2["permissions"] = ["company": ["portfolio": "readonly"], "project": ["rfi": "admin"]]
             let version = try await app.admin(.post, "/apps/\(fixture.appID)/versions", json: ["version": "1.1.0", "manifest": v2])
             let key = try #require(version.json["version_key"] as? String)
+            _ = try await app.admin(.post, "/apps/\(fixture.appID)/versions/\(version.json["id"] as! Int)/promote")
             let upgraded = try await app.admin(.post, "/companies/\(a)/installations/\(inA.id)/upgrade", json: ["version_key": key])
             #expect(upgraded.status == .ok)
             #expect(upgraded.json["version"] as? String == "1.1.0")

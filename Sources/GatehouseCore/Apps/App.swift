@@ -8,13 +8,18 @@ public struct App: Sendable, Equatable {
     public var createdAt: Date
     /// The developer who created it; nil for apps an operator created. Owners and collaborators manage the app.
     public var ownerID: Int64?
+    /// The marketplace listing: what the app does, and whether its developer lists it.
+    public var description: String?
+    public var isListed: Bool
 
-    public init(id: Int64, name: String, client: OAuthClient, createdAt: Date, ownerID: Int64? = nil) {
+    public init(id: Int64, name: String, client: OAuthClient, createdAt: Date, ownerID: Int64? = nil, description: String? = nil, isListed: Bool = false) {
         self.id = id
         self.name = name
         self.client = client
         self.createdAt = createdAt
         self.ownerID = ownerID
+        self.description = description
+        self.isListed = isListed
     }
 }
 

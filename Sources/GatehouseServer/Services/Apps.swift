@@ -44,6 +44,20 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
         return app
     }
 
+    /// Renames the app and sets its listing; owners and collaborators may.
+    func update(_ id: Int64, name raw: String?, description: String?, listed: Bool, by caller: Caller) async throws -> App {
+        let app = try await app(id, for: caller)
+        var fields: [String: String] = [:]
+        let name = cleaned(raw)
+        if name == nil || name!.count > 100 { fields["name"] = "is required (at most 100 characters)" }
+        let description = cleaned(description)
+        if let description, description.count > 2000 { fields["description"] = "at most 2000 characters" }
+        guard fields.isEmpty, let name else { throw ValidationError("invalid app", fields: fields) }
+        try await store.updateApp(id: app.id, name: name, description: description, listed: listed)
+        await auditor.record("app.update", by: caller, target: "app:\(app.id)")
+        return try await store.app(id: app.id) ?? app
+    }
+
     /// Only the owner (or an operator) adds collaborators, by exact email.
     func addCollaborator(email raw: String?, to id: Int64, by caller: Caller) async throws -> Person {
         let app = try await app(id, for: caller)

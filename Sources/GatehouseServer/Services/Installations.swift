@@ -30,6 +30,11 @@ struct Installations<Store: AppStore & InstallationStore & PersonStore & AuditSt
         guard version.isDMSA else {
             throw ValidationError("this version does not use service-account authentication", fields: ["version_key": "not a DMSA version"])
         }
+        // Procore's rule: only a promoted version reaches companies; before that it is the developer's to test.
+        guard version.status == .promoted else {
+            throw ValidationError("this version is not promoted yet: its developer must promote it before companies can install it",
+                                  fields: ["version_key": "names a version that is not promoted yet"])
+        }
         return version
     }
 

@@ -18,7 +18,7 @@ extension SQLStore: AppStore {
     }
 
     static let appSelect = """
-        SELECT a.id, a.name, a.owner_id, a.created_at, c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
+        SELECT a.id, a.name, a.owner_id, a.description, a.listed, a.created_at, c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
         FROM apps a JOIN clients c ON c.id = a.client_pk
         """
 
@@ -63,6 +63,12 @@ extension SQLStore: AppStore {
                 throw StoreError(.conflict, "this person already works on the app", fields: ["email": "already a collaborator or the owner"])
             }
             try await db.raw("INSERT INTO app_collaborators (app_id, person_id, created_at) VALUES (\(bind: appID), \(bind: personID), \(bind: now.unixSeconds))").run()
+        }
+    }
+
+    public func updateApp(id: Int64, name: String, description: String?, listed: Bool) async throws {
+        try await database.write { db in
+            try await db.raw("UPDATE apps SET name = \(bind: name), description = \(bind: description), listed = \(bind: listed) WHERE id = \(bind: id)").run()
         }
     }
 
@@ -129,7 +135,8 @@ extension SQLStore: AppStore {
 extension App {
     init(row: any SQLRow) throws {
         self.init(id: try row.int("id"), name: try row.string("name"), client: try OAuthClient(row: row, idColumn: "client_pk"),
-                  createdAt: try row.date("created_at"), ownerID: try row.optionalInt("owner_id"))
+                  createdAt: try row.date("created_at"), ownerID: try row.optionalInt("owner_id"),
+                  description: try row.optionalString("description"), isListed: try row.bool("listed"))
     }
 }
 

@@ -8,3 +8,21 @@ document.addEventListener("click", function (event) {
     button.textContent = "Copied";
   });
 });
+
+// The permissions builder: keep the manifest shown beside the form in step with the selects. Without this
+// file the page shows the manifest of the last submission, and the server builds the real one either way.
+function updateManifest() {
+  var target = document.getElementById("manifest-json");
+  if (!target) return;
+  var permissions = { company: {}, project: {} };
+  document.querySelectorAll("select[data-manifest]").forEach(function (select) {
+    if (select.value === "none") return;
+    var key = select.name.replace(/^(company|project)_tool\[/, "").replace(/\]$/, "");
+    permissions[select.getAttribute("data-manifest")][key] = select.value;
+  });
+  var manifest = { schema_version: "4.1", components: { data_connector: { service_account: true } }, permissions: permissions };
+  target.textContent = JSON.stringify(manifest, null, 2);
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("select[data-manifest]")) updateManifest();
+});

@@ -20,7 +20,6 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         company.post("permission_templates/:tid/delete", use: deleteTemplate)
         company.get("permission_templates/:tid", use: editTemplate)
         company.post("permission_templates/:tid", use: updateTemplate)
-        company.get("apps", use: apps)
         company.get("audit", use: audit)
         company.get("migration", use: migration)
         company.post("migration/:id", use: migrate)
@@ -153,16 +152,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-deleted")
     }
 
-    // MARK: apps, audit, migration
-
-    @Sendable func apps(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        let installations = try await services.installations.list(in: context.company)
-        let values: [String: Any] = [
-            "companyID": context.company.id,
-            "installations": installations.map { ["app": $0.appName, "version": $0.version, "status": $0.installation.isActive ? "installed" : "uninstalled", "contact": $0.contactEmail] },
-        ]
-        return Renderer.html(renderer.render("apps", title: "App Management", values, frame: context.frame("apps")))
-    }
+    // MARK: audit, migration
 
     /// The company's own log, filtered by actor, action and a UTC time range (`datetime-local` values).
     @Sendable func audit(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {

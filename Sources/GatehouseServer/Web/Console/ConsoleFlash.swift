@@ -15,6 +15,14 @@ enum ConsoleFlash {
         "template-created": "Template created.",
         "template-deleted": "Template deleted.",
         "template-saved": "Template saved. Every membership that uses it has the new levels from its next API call.",
+        "listing": "Listing saved.",
+        "version": "Version added. Promote it when companies may install it.",
+        "promoted": "Promoted. Company admins can install it with its version key.",
+        "jwks": "JWKS saved. The app can now authenticate with private_key_jwt.",
+        "installed": "Installed. Choose its permitted projects below.",
+        "permitted": "Permitted projects saved. They apply to the app's next API call.",
+        "updated": "Updated. Its permitted projects were kept with the new version's levels.",
+        "uninstalled": "Uninstalled. The app's calls in this company are refused from now on.",
         "migrated": "Migrated: the app's DMSA version is installed and the traditional account is disabled.",
     ]
 

@@ -1,0 +1,186 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Hummingbird
+
+/// Company Admin → App Management: install a custom app by version key after reviewing what it asks for,
+/// choose permitted projects, update, uninstall. The door to ``Installations``.
+struct AppManagementPages<Store: GatehouseRepository>: Sendable {
+    let installations: Installations<Store>
+    let directory: Directory<Store>
+    let store: Store
+    let renderer: Renderer
+
+    func addRoutes(to company: RouterGroup<ConsoleCompanyContext>) {
+        company.get("apps", use: list)
+        company.post("apps/review", use: review)
+        company.post("apps", use: install)
+        company.get("apps/:iid", use: show)
+        company.post("apps/:iid/permitted_projects", use: savePermitted)
+        company.get("apps/:iid/update", use: reviewUpdate)
+        company.post("apps/:iid/update", use: update)
+        company.get("apps/:iid/uninstall", use: confirmUninstall)
+        company.post("apps/:iid/uninstall", use: uninstall)
+    }
+
+    /// A manifest's levels in plain words, one line per tool it asks for.
+    static func lines(_ levels: ToolLevels) -> [String] {
+        ToolCatalog.all.filter { levels[$0] != .none }.map { "\($0.friendlyName): \(levels[$0].displayName)" }
+    }
+
+    private func base(_ context: ConsoleCompanyContext, _ id: Int64) -> String { "/companies/\(context.company.id)/apps/\(id)" }
+
+    private func id(_ context: ConsoleCompanyContext) throws -> Int64 {
+        guard let raw = context.parameters.get("iid"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("installation") }
+        return id
+    }
+
+    @Sendable func list(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        try await renderList(context, key: "", error: nil, flash: ConsoleFlash.from(request))
+    }
+
+    private func renderList(_ context: ConsoleCompanyContext, key: String, error: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var rows: [[String: Any]] = []
+        for view in try await installations.list(in: context.company) where view.installation.isActive {
+            let installedBy = try await store.auditEntries(AuditFilter(companyID: context.company.id, action: "app.install",
+                                                                        target: "company:\(context.company.id)/installation:\(view.installation.id)"), limit: 1, offset: 0).items.first?.actor
+            var row: [String: Any] = ["id": view.installation.id, "companyID": context.company.id, "app": view.appName, "version": view.version,
+                                      "by": installedBy ?? "unknown", "at": Renderer.time(view.installation.createdAt)]
+            if let latest = view.latestVersion { row["latest"] = latest }
+            rows.append(row)
+        }
+        var values: [String: Any] = ["companyID": context.company.id, "csrf": context.csrf, "versionKey": key, "installations": rows]
+        if let error { values["error"] = error }
+        return Renderer.html(renderer.render("apps", title: "App Management", values, frame: context.frame("apps", flash: flash)), status: status)
+    }
+
+    /// A version key's problems, in the words the form shows next to the field.
+    private func keyProblem(_ error: any Error) -> String? {
+        switch error {
+        case let error as ValidationError: error.fields["version_key"].map { "This key \($0)." } ?? error.message
+        case let error as DomainError where error.code == .notFound: "No app version has this key. Check it with the app's developer."
+        case let error as DomainError where error.code == .conflict: "This app is already installed in this company. Open it below to update it."
+        default: nil
+        }
+    }
+
+    @Sendable func review(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let key = (context.form["version_key"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let version = try await installations.version(forKey: key)
+            guard let app = try await store.app(id: version.appID) else { throw DomainError.notFound("app") }
+            if try await store.activeInstallation(appID: app.id, companyID: context.company.id) != nil { throw DomainError.conflict("already installed") }
+            let values: [String: Any] = [
+                "app": app.name, "version": version.version, "companyName": context.company.name, "csrf": context.csrf, "versionKey": key,
+                "company": Self.lines(version.manifest.companyLevels), "project": Self.lines(version.manifest.projectLevels),
+                "action": "/companies/\(context.company.id)/apps", "back": "/companies/\(context.company.id)/apps", "confirmLabel": "Install \(app.name)",
+            ]
+            return Renderer.html(renderer.render("install-review", title: "Review \(app.name)", values, frame: context.frame("apps")))
+        } catch {
+            guard let problem = keyProblem(error) else { throw error }
+            return try await renderList(context, key: key, error: problem, flash: .init(text: "Nothing was installed.", isError: true), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func install(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let key = context.form["version_key"] ?? ""
+        do {
+            let view = try await installations.install(versionKey: key, in: context.company, by: context.caller)
+            return Renderer.redirect(base(context, view.installation.id) + "?done=installed")
+        } catch {
+            guard let problem = keyProblem(error) else { throw error }
+            return try await renderList(context, key: key, error: problem, flash: .init(text: "Nothing was installed.", isError: true), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        try await renderShow(try id(context), context, flash: ConsoleFlash.from(request))
+    }
+
+    private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let view = try await installations.show(id, in: context.company)
+        let installation = view.installation
+        let version = try await store.version(id: installation.versionID, appID: installation.appID)
+        let permitted = Set(try await installations.permittedProjects(of: id, in: context.company))
+        let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items
+        var values: [String: Any] = [
+            "app": view.appName, "version": view.version, "contact": view.contactEmail, "active": installation.isActive,
+            "status": installation.isActive ? "installed" : "uninstalled", "statusClass": installation.isActive ? "active" : "disabled",
+            "companyPermissions": (version.map { Self.lines($0.manifest.companyLevels) } ?? []).joined(separator: ", ").nonEmpty ?? "None",
+            "projectPermissions": (version.map { Self.lines($0.manifest.projectLevels) } ?? []).joined(separator: ", ").nonEmpty ?? "None",
+            "base": base(context, id), "csrf": context.csrf, "addToNew": view.addToNewProjects,
+            "projects": projects.map { ["id": $0.id, "name": $0.displayName, "checked": permitted.contains($0.id)] },
+        ]
+        if let latest = view.latestVersion { values["latest"] = latest }
+        return Renderer.html(renderer.render("installation", title: view.appName, values, frame: context.frame("apps", flash: flash)), status: status)
+    }
+
+    /// The checklist posts `project[<id>]=on` for each ticked project, and `add_to_new_projects=on` when ticked.
+    @Sendable func savePermitted(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let ids = context.form.keys.compactMap { key -> Int64? in
+            guard key.hasPrefix("project["), key.hasSuffix("]") else { return nil }
+            return Int64(key.dropFirst(8).dropLast())
+        }
+        do {
+            _ = try await installations.setPermittedProjects(ids, of: id, in: context.company, by: context.caller)
+            _ = try await installations.setAddToNewProjects(context.form["add_to_new_projects"] == "on", of: id, in: context.company, by: context.caller)
+        } catch let error as ValidationError {
+            return try await renderShow(id, context, flash: .init(text: "Not saved: \(error.fields.values.sorted().joined(separator: "; ")).", isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect(base(context, id) + "?done=permitted")
+    }
+
+    /// The newest promoted version and what it changes; there is nothing to review when the app is up to date.
+    @Sendable func reviewUpdate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let view = try await installations.show(id, in: context.company)
+        let versions = try await store.versions(appID: view.installation.appID)
+        guard let current = versions.first(where: { $0.id == view.installation.versionID }),
+              let target = versions.filter({ $0.status == .promoted }).latestDMSA, current.upgradeRefusal(to: target) == nil
+        else {
+            return try await renderShow(id, context, flash: .init(text: "This app is up to date.", isError: false))
+        }
+        let changes = current.manifest.changes(to: target.manifest).map { change -> [String: String] in
+            let verb = change.from == .none ? "adds" : change.to == .none ? "removes" : change.isRaise ? "raises" : "lowers"
+            return ["kind": change.isRaise ? "raise" : "lower",
+                    "text": "\(verb.capitalized) \(change.tool.friendlyName) at \(change.scope.rawValue) level: \(change.from.displayName) → \(change.to.displayName)"]
+        }
+        let values: [String: Any] = [
+            "app": view.appName, "from": current.version, "to": target.version, "changes": changes, "keepsProjects": !target.manifest.projectLevels.levels.isEmpty,
+            "csrf": context.csrf, "versionKey": target.versionKey, "action": base(context, id) + "/update", "back": base(context, id),
+        ]
+        return Renderer.html(renderer.render("update-review", title: "Update \(view.appName)", values, frame: context.frame("apps")))
+    }
+
+    @Sendable func update(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        do {
+            _ = try await installations.upgrade(id, in: context.company, versionKey: context.form["version_key"], by: context.caller)
+        } catch let error as ValidationError {
+            return try await renderShow(id, context, flash: .init(text: "Not updated: \(error.message).", isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect(base(context, id) + "?done=updated")
+    }
+
+    @Sendable func confirmUninstall(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let view = try await installations.show(id, in: context.company)
+        let values: [String: Any] = [
+            "heading": "Uninstall \(view.appName)?",
+            "warning": "Every call of the app in \(context.company.name) will answer “App is not connected to this company” at once. Its contact leaves the directory and its permitted projects. Reinstalling within the retention window brings them back.",
+            "csrf": context.csrf, "action": base(context, id) + "/uninstall", "back": base(context, id), "buttonClass": "danger", "confirmLabel": "Uninstall \(view.appName)",
+        ]
+        return Renderer.html(renderer.render("confirm", title: "Uninstall \(view.appName)", values, frame: context.frame("apps")))
+    }
+
+    @Sendable func uninstall(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        try await installations.uninstall(try id(context), in: context.company, by: context.caller)
+        return Renderer.redirect("/companies/\(context.company.id)/apps?done=uninstalled")
+    }
+}
+
+extension String {
+    /// Nil for an empty string, so a fallback can follow with `??`.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
