@@ -53,8 +53,10 @@ public struct GatehouseConfiguration: Sendable {
 
     public var resolvedContactEmailDomain: String {
         if let contactEmailDomain { return contactEmailDomain }
-        let host = URLComponents(string: resolvedIssuer)?.host ?? host
-        return "serviceaccounts.\(host.isEmpty ? "localhost" : host)"
+        let issuerHost = URLComponents(string: resolvedIssuer)?.host ?? host
+        // An address is no domain: an issuer on 127.0.0.1 gets contacts under serviceaccounts.localhost.
+        let isAddress = issuerHost.isEmpty || issuerHost.contains(":") || issuerHost.allSatisfy { $0.isNumber || $0 == "." }
+        return "serviceaccounts.\(isAddress ? "localhost" : issuerHost)"
     }
 
     public var resolvedDatabaseURL: String {

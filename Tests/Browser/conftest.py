@@ -107,10 +107,11 @@ def server():
     admin = http.admin("POST", f"/companies/{company}/users", {"first_name": "Casey", "last_name": "Admin", "email": "casey@riverside.test", "password": PASSWORD})
     http.admin("PUT", f"/companies/{company}/people/{admin['id']}/permissions", {"tools": {"admin": "admin"}})
     http.admin("POST", f"/companies/{company}/users", {"first_name": "Robin", "last_name": "Field", "email": "robin@riverside.test", "password": PASSWORD})
+    http.admin("POST", f"/companies/{company}/users", {"first_name": "Dev", "last_name": "Builder", "email": "dev@apps.test", "password": PASSWORD})
     tower = http.admin("POST", f"/companies/{company}/projects", {"name": "Riverside Tower"})["id"]
-    http.admin("POST", f"/companies/{company}/projects", {"name": "Harbor Bridge"})
+    harbor = http.admin("POST", f"/companies/{company}/projects", {"name": "Harbor Bridge"})["id"]
     template = http.admin("POST", f"/companies/{company}/permission_templates", {"name": "Project reader", "tools": {"rfi": "readonly", "directory": "readonly"}})["id"]
-    yield {"base": base, "http": http, "company": company, "tower": tower, "template": template}
+    yield {"base": base, "http": http, "company": company, "tower": tower, "harbor": harbor, "template": template}
     process.terminate()
     process.wait(timeout=10)
     log.close()
