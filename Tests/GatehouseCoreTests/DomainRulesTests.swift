@@ -76,3 +76,18 @@ struct DomainRulesTests {
         #expect(MigrationAdvice.migrationRefusal(for: marketplace, appName: "Sync", dmsaVersion: nil)?.message.contains("no DMSA version") == true)
     }
 }
+
+extension DomainRulesTests {
+    @Test func aDevelopersAppReachesTheMarketplaceOnlyWhenPromotedAndListed() {
+        let client = OAuthClient(id: 1, clientID: "c", kind: .app, generation: 1, isEnabled: true)
+        let manifest = Manifest(schemaVersion: "4.1", isServiceAccount: true, companyLevels: ToolLevels(), projectLevels: ToolLevels())
+        let promoted = [AppVersion(id: 1, appID: 1, version: "1.0.0", versionKey: "k", manifest: manifest, status: .promoted, createdAt: Date())]
+        var app = App(id: 1, name: "Sync", client: client, createdAt: Date(), ownerID: 7)
+        #expect(MarketplaceListing.entry(app: app, versions: promoted, linkedToTraditional: false, phase: .active) == nil, "not listed yet")
+        app.isListed = true
+        #expect(MarketplaceListing.entry(app: app, versions: promoted, linkedToTraditional: false, phase: .active)?.isListed == true)
+        #expect(MarketplaceListing.entry(app: app, versions: [], linkedToTraditional: false, phase: .active) == nil, "nothing promoted")
+        let operatorApp = App(id: 2, name: "Ops", client: client, createdAt: Date())
+        #expect(MarketplaceListing.entry(app: operatorApp, versions: promoted, linkedToTraditional: false, phase: .active) != nil)
+    }
+}

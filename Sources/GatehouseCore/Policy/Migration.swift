@@ -36,11 +36,14 @@ public struct MarketplaceListing: Sendable, Equatable {
     public var isListed: Bool
     public var status: String
 
-    /// Promoted apps and apps linked to marketplace traditional accounts appear; `nil` means the app is not on
-    /// the marketplace at all. After the sunset, an app with no DMSA version is delisted: it only ever worked
-    /// through traditional accounts.
+    /// Which apps appear; `nil` means the app is not on the marketplace at all:
+    /// - apps linked to marketplace traditional accounts, always (their companies need to see their fate);
+    /// - a developer's app once it has a promoted version and its developer lists it;
+    /// - an operator's app (no owner, made through the admin API) once it has a promoted version.
+    /// After the sunset, an app with no DMSA version is delisted: it only ever worked through traditional accounts.
     public static func entry(app: App, versions: [AppVersion], linkedToTraditional: Bool, phase: SunsetPolicy.Phase) -> MarketplaceListing? {
-        guard versions.hasPromoted || linkedToTraditional else { return nil }
+        let offered = versions.hasPromoted && (app.isListed || app.ownerID == nil)
+        guard offered || linkedToTraditional else { return nil }
         let hasDMSA = versions.contains(where: \.isDMSA)
         let listed = hasDMSA || phase != .sunset
         return MarketplaceListing(
