@@ -17,6 +17,7 @@ public struct GatehouseRuntime: Sendable {
 public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
+    try configuration.validate()
     let database = try configuration.openDatabase(logger: logger)
     let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL)
     let keys: KeyRing

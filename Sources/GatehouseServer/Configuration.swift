@@ -63,3 +63,18 @@ public struct GatehouseConfiguration: Sendable {
         databaseURL ?? (dataDirectory as NSString).appendingPathComponent("gatehouse.sqlite")
     }
 }
+
+extension GatehouseConfiguration {
+    /// The shortest operator token accepted: 32 characters, so a guessable word can never open the admin API.
+    public static let minimumAdminTokenLength = 32
+
+    /// Refuses settings that must stop start-up, with a message that says what to do.
+    public func validate() throws {
+        if let adminToken, !adminToken.isEmpty, adminToken.count < Self.minimumAdminTokenLength {
+            throw ConfigurationError(
+                "GATEHOUSE_ADMIN_TOKEN is \(adminToken.count) characters; it must be at least \(Self.minimumAdminTokenLength). "
+                + "Generate one with `openssl rand -base64 32`, or use `gatehouse admin-token create NAME`."
+            )
+        }
+    }
+}

@@ -26,10 +26,19 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
         self.cookieName = cookieName
     }
 
+    /// Every admin answer, refusals included, is `Cache-Control: no-store`: they carry secrets, directory data
+    /// and audit entries that no cache on the way should keep.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        context.adminActor = try await authenticate(request)
-        return try await next(request, context)
+        var response: Response
+        do {
+            var context = context
+            context.adminActor = try await authenticate(request)
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     private func authenticate(_ request: Request) async throws -> Actor {

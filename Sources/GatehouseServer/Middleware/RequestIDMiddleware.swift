@@ -22,6 +22,12 @@ struct RequestIDMiddleware: RouterMiddleware {
             response.headers[.requestID] = context.requestID
             context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(response.status.code)"])
             return response
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            // No route matched: answer in the API's JSON shape, like every other error, instead of an empty body.
+            context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "404"])
+            var response = try APIError(.notFound, code: "not_found", message: "no such endpoint: \(request.method) \(path)").response(from: request, context: context)
+            response.headers[.requestID] = context.requestID
+            return response
         } catch let error as any HTTPResponseError {
             context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(error.status.code)"])
             var response = try error.response(from: request, context: context)

@@ -36,6 +36,9 @@ struct TokenRequest: Sendable {
         } else {
             throw OAuthError(.invalidRequest, "unsupported content type; use application/x-www-form-urlencoded, application/json or multipart/form-data")
         }
+        if parameters.contains(where: { $0.key.contains("\0") || $0.value.contains("\0") }) {
+            throw OAuthError(.invalidRequest, "parameters must not contain the NUL character")
+        }
 
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") {
             guard parameters["client_secret"] == nil, parameters["client_assertion"] == nil else {

@@ -14,6 +14,10 @@ extension Request {
         }
         let data = Data(buffer: buffer)
         if data.isEmpty { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
+        // PostgreSQL cannot store a NUL in text, and no field of ours has a use for one: refuse it on every store.
+        if Self.containsNUL(data) {
+            throw APIError.unprocessable("strings must not contain the NUL character (\\u0000)", fields: ["body": "contains a NUL character"])
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.typeMismatch(expected, ctx) {
@@ -27,6 +31,13 @@ extension Request {
         } catch {
             throw APIError.badRequest("request body is not valid JSON", code: "invalid_json")
         }
+    }
+
+    /// A raw NUL byte, or JSON's `\u0000` escape in any letter case.
+    static func containsNUL(_ data: Data) -> Bool {
+        if data.contains(0) { return true }
+        let text = String(decoding: data, as: UTF8.self).lowercased()
+        return text.contains("\\u0000")
     }
 
     private static func typeName(_ type: Any.Type) -> String {

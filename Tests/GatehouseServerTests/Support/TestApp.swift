@@ -23,7 +23,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// A real Gatehouse application on a store of its own: a temp SQLite file, or a fresh PostgreSQL schema.
 struct TestApp {
-    static let adminToken = "test-admin-token-0123456789"
+    static let adminToken = "test-admin-token-0123456789-abcdefghij"
 
     let client: any TestClientProtocol
     let runtime: GatehouseRuntime

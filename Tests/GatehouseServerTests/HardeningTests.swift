@@ -1,0 +1,59 @@
+import Foundation
+import GatehouseCore
+import GatehouseServer
+import HTTPTypes
+import Logging
+import Testing
+
+/// First items of the hardening issue: what a hostile or careless client meets.
+@Suite("Hardening")
+struct HardeningTests {
+    @Test func aShortOperatorTokenStopsStartUpWithAClearMessage() async throws {
+        var configuration = TestApp.baseConfiguration(clock: ManualClock(), masterKey: MasterKey.generate().encoded)
+        configuration.adminToken = "too-short-to-be-safe"
+        do {
+            _ = try await buildApplication(configuration: configuration, logger: Logger(label: "test"))
+            Issue.record("a short operator token must stop start-up")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("at least 32"))
+        }
+        try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
+    }
+
+    /// PostgreSQL cannot store a NUL; no store sees one, so the answer is 422 on both.
+    @Test(arguments: StoreKind.enabled)
+    func aStringHoldingANULIsRefusedWith422(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let escaped = try await app.admin(.post, "/companies", raw: #"{"name":"Acme\u0000Builders"}"#)
+            #expect(escaped.status == .unprocessableContent)
+            #expect(escaped.errorFields["body"] == "contains a NUL character")
+            let company = try await app.createCompany()
+            let user = try await app.admin(.post, "/companies/\(company)/users", raw: #"{"first_name":"Pat\U0000","email":"pat@example.com"}"#)
+            #expect(user.status == .unprocessableContent)
+            let token = try await app.request(.post, "/oauth/token", headers: [.contentType: "application/x-www-form-urlencoded"],
+                                              body: "grant_type=client_credentials&client_id=abc%00def&client_secret=x")
+            #expect(token.status == .badRequest)
+            #expect(token.json["error"] as? String == "invalid_request")
+            #expect(try await app.admin(.get, "/companies").jsonArray.count == 1, "nothing was stored")
+        }
+    }
+
+    @Test func anUnknownRouteAnswersAJSON404() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let result = try await app.request(.get, "/no/such/thing")
+            #expect(result.status == .notFound)
+            #expect(result.header("Content-Type")?.hasPrefix("application/json") == true)
+            #expect(result.errorCode == "not_found")
+            #expect(result.header("X-Request-Id") != nil)
+        }
+    }
+
+    @Test func everyAdminAnswerIsNoStore() async throws {
+        try await TestApp.run(.sqlite) { app in
+            #expect(try await app.admin(.get, "/companies").header("Cache-Control") == "no-store")
+            #expect(try await app.admin(.get, "/companies/999").header("Cache-Control") == "no-store")
+            let refused = try await app.request(.get, "/admin/v1/companies")
+            #expect(refused.header("Cache-Control") == "no-store", "the 401 too")
+        }
+    }
+}
