@@ -57,3 +57,30 @@ struct HardeningTests {
         }
     }
 }
+
+extension HardeningTests {
+    @Test(arguments: StoreKind.enabled)
+    func aCompanyAdminAddsPeopleByEmailOnlyAndNeverLearnsTheOtherTenant(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (company, _, _) = try await app.consoleTenant()
+            let other = try await app.createCompany("Hidden Tenant Ltd")
+            let outsider = try await app.createUser(company: other, email: "outsider@example.com")
+            let foreign = try await app.createServiceAccount(company: other)
+            let admin = try await app.signIn("admin@example.com")
+            func post(_ json: [String: Any]) async throws -> HTTPResult {
+                var headers = admin.headers
+                headers[.contentType] = "application/json"
+                headers[HTTPField.Name("X-CSRF-Token")!] = admin.csrf
+                return try await app.request(.post, "/admin/v1/companies/\(company)/directory", headers: headers,
+                                             body: String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self))
+            }
+            #expect(try await post(["person_id": outsider]).status == .forbidden, "ids are for operators")
+            #expect(try await post(["email": "outsider@example.com"]).status == .created)
+            let refused = try await post(["email": foreign.contactEmail])
+            #expect(refused.status == .conflict)
+            #expect(!refused.text.contains("Hidden Tenant") && !refused.text.contains("\(other)"))
+            #expect(try await app.admin(.post, "/companies/\(company)/directory", json: ["person_id": outsider]).status == .conflict,
+                    "operators may still add by id (already there: 409)")
+        }
+    }
+}

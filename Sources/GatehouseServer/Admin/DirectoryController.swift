@@ -60,13 +60,29 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
         return try JSONResponse.make(PersonBody(try await directory.updatePerson(id, patch, by: context.caller)))
     }
 
-    struct DirectoryInput: Decodable { let person_id: Int64? }
+    struct DirectoryInput: Decodable {
+        let email: String?
+        let person_id: Int64?
+    }
 
+    /// By exact email for everyone; by id for operators only, so a company admin cannot walk other tenants'
+    /// people by guessing ids.
     @Sendable func addToDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         var request = request
         let input = try await request.decodeJSON(DirectoryInput.self, context: context)
-        guard let personID = input.person_id else { throw APIError.unprocessable("person_id is required", fields: ["person_id": "is required"]) }
-        return try JSONResponse.make(PersonBody(try await directory.addToDirectory(personID: personID, in: context.company, by: context.caller)), status: .created)
+        let person: Person
+        switch (input.email, input.person_id) {
+        case (let email?, nil):
+            person = try await directory.addToDirectory(email: email, in: context.company, by: context.caller)
+        case (nil, let id?):
+            guard context.actor.isOperator else {
+                throw APIError.forbidden("adding by person_id is for operators only; add an existing user by email")
+            }
+            person = try await directory.addToDirectory(personID: id, in: context.company, by: context.caller)
+        default:
+            throw APIError.unprocessable("give email (or, as an operator, person_id)", fields: ["email": "is required"])
+        }
+        return try JSONResponse.make(PersonBody(person), status: .created)
     }
 
     @Sendable func listDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
