@@ -84,3 +84,33 @@ extension HardeningTests {
         }
     }
 }
+
+extension HardeningTests {
+    /// Tokens name the secret that minted them (`sid`): retiring it, or its expiry after a rotation, ends them.
+    @Test(arguments: StoreKind.enabled)
+    func retiringASecretEndsTheTokensItMinted(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (company, account, oldToken) = try await app.tenant()
+            let base = "/companies/\(company)/service_accounts/\(account.id)"
+            let rotated = try await app.admin(.post, base + "/rotate_secret", json: ["previous_expires_in": 3600])
+            let newSecret = try #require(rotated.json["client_secret"] as? String)
+            let newToken = try await app.accessToken(clientID: account.clientID, secret: newSecret)
+            let expiringToken = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: oldToken, company: company).status == .ok)
+
+            app.clock.advance(by: 3601)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: expiringToken, company: company).status == .unauthorized,
+                    "the old secret expired, and with it the tokens it minted")
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: newToken, company: company).status == .ok)
+
+            let again = try await app.admin(.post, base + "/rotate_secret", json: ["previous_expires_in": 3600])
+            let newest = try #require(again.json["client_secret"] as? String)
+            let secrets = try await app.admin(.get, base + "/secrets").jsonArray
+            let middle = try #require(secrets.compactMap { $0["id"] as? Int }.min())
+            #expect(try await app.admin(.delete, base + "/secrets/\(middle)").status == .noContent)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: newToken, company: company).status == .unauthorized, "retired: its tokens fail at once")
+            let latest = try await app.accessToken(clientID: account.clientID, secret: newest)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: latest, company: company).status == .ok)
+        }
+    }
+}

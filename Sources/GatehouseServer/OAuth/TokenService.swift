@@ -38,7 +38,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         }
         // Procore's token endpoint takes no scope and ignores one it is sent; so does Gatehouse, because
         // access follows the contact's directory permissions. See docs/decisions.md, "Scope".
-        let record = try await authenticate(credentials)
+        let (record, secretID) = try await authenticateWithSecret(credentials)
         let now = clock.now
         guard record.client.isEnabled else {
             throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
@@ -57,7 +57,8 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
             iat: .init(value: issuedAt),
             exp: .init(value: issuedAt.addingTimeInterval(TimeInterval(ttl))),
             jti: .init(value: RandomToken.base64URL(byteCount: 16)),
-            gen: record.client.generation
+            gen: record.client.generation,
+            sid: secretID
         )
         let token = try await keys.sign(claims)
         return Issued(accessToken: token, expiresIn: ttl, createdAt: issuedAt, record: record)
@@ -66,6 +67,12 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     /// Authenticates a client by secret or by `private_key_jwt`; used by the token, revocation and
     /// introspection endpoints alike.
     func authenticate(_ credentials: ClientCredentials) async throws -> ClientRecord {
+        try await authenticateWithSecret(credentials).record
+    }
+
+    /// As ``authenticate(_:)``, and which stored secret matched (nil for `private_key_jwt`), so the token can
+    /// name the secret that minted it.
+    func authenticateWithSecret(_ credentials: ClientCredentials) async throws -> (record: ClientRecord, secretID: Int64?) {
         let basic = credentials.method == .basic
         let now = clock.now
         if credentials.method == .privateKeyJWT, let assertion = credentials.assertion {
@@ -82,20 +89,20 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
                 throw OAuthError(.temporarilyUnavailable, "the token service is temporarily unavailable; retry")
             }
             guard fresh else { throw OAuthError(.invalidClient, "client assertion jti was already used") }
-            return record
+            return (record, nil)
         }
         guard let record = try await repository.clientRecord(clientID: credentials.clientID), let secret = credentials.secret else {
             throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
         }
         // Check every active secret (at most two) without stopping early, so timing does not reveal which matched.
-        var matched = false
+        var matched: Int64?
         for stored in record.secrets where stored.isActive(at: now) {
-            matched = hasher.verify(secret, against: stored.hash) || matched
+            if hasher.verify(secret, against: stored.hash) { matched = stored.id }
         }
-        guard matched else {
+        guard let matched else {
             throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
         }
-        return record
+        return (record, matched)
     }
 
     /// Revokes one token (RFC 7009) until its own expiry.
@@ -129,6 +136,9 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         guard let record else { throw .unknownClient }
         guard record.client.isEnabled else { throw .disabled }
         guard record.client.generation == claims.gen else { throw .superseded }
+        // A token minted with a secret dies with it: retiring a secret, or its expiry after a rotation, ends
+        // the tokens it issued at once, as a reset does.
+        if let sid = claims.sid, !record.secrets.contains(where: { $0.id == sid && $0.isActive(at: clock.now) }) { throw .secretRetired }
         // Tokens of traditional accounts stop at the sunset instant, whatever their own expiry says.
         if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: clock.now) { throw .sunset }
         let revoked: Bool
@@ -150,7 +160,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
 /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`, except
 /// `unavailable`: the store could not answer, which says nothing about the token (503, not 401).
 enum TokenRejection: Error {
-    case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, revoked, sunset, unavailable
+    case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, secretRetired, revoked, sunset, unavailable
 }
 
 /// A token whose signature, claims and client state were all checked just now.
