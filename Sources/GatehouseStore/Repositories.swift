@@ -121,6 +121,10 @@ public struct StoredSigningKey: Sendable, Equatable {
 public protocol SigningKeyStore: Sendable {
     func signingKeys() async throws -> [StoredSigningKey]
     func insertSigningKey(_ key: StoredSigningKey) async throws
+    /// Retires a key now: it stops signing, leaves the JWKS, and its tokens stop verifying.
+    func retireSigningKey(kid: String, at now: Date) async throws
+    /// Deletes a key; refused (conflict) unless it is retired.
+    func deleteSigningKey(kid: String) async throws
 }
 
 /// One audit record: who did what to what, when, from where, and how it ended.

@@ -143,7 +143,21 @@ struct ServiceAccounts: AsyncParsableCommand {
 }
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Token signing keys (admin API).", subcommands: [List.self, Rotate.self])
+    static let configuration = CommandConfiguration(abstract: "Token signing keys (admin API).", subcommands: [List.self, Rotate.self, Retire.self, Delete.self])
+
+    struct Retire: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Retire a key now: it leaves the JWKS and its tokens fail at once.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The key id (kid).") var kid: String
+        func run() async throws { try await client.send("POST", "/keys/\(kid)/retire") }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a retired key.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The key id (kid).") var kid: String
+        func run() async throws { try await client.send("DELETE", "/keys/\(kid)") }
+    }
 
     struct List: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions

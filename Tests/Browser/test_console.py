@@ -5,6 +5,7 @@ import urllib.request
 
 import pytest
 from axe_selenium_python import Axe
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -23,14 +24,32 @@ def sign_in(driver, server, email, password=PASSWORD):
     button = driver.find_element(By.ID, "sign-in")
     button.click()
     # bcrypt takes a moment: wait until the sign-in page has been replaced.
-    WebDriverWait(driver, 15).until(EC.staleness_of(button))
+    WebDriverWait(driver, 15).until(replaced(button))
+    WebDriverWait(driver, 15).until(loaded)
+
+
+def replaced(page):
+    """A wait condition: the old page's root element no longer belongs to the document. Chromium sometimes
+    reports that as an inspector error instead of a stale reference, so both count."""
+    def check(driver):
+        try:
+            page.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+    return check
+
+
+def loaded(driver):
+    return driver.execute_script("return document.readyState") == "complete"
 
 
 def go(driver, element):
     """Clicks a link or submit button and waits until the next page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(page))
+    WebDriverWait(driver, 15).until(replaced(page))
+    WebDriverWait(driver, 15).until(loaded)
 
 
 def shot(driver, screenshots, name):
@@ -168,11 +187,13 @@ def test_keyboard_only_creation(driver, server):
     assert driver.switch_to.active_element.get_attribute("id") == "new-service-account"
     page = driver.find_element(By.TAG_NAME, "html")
     driver.switch_to.active_element.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 15).until(EC.staleness_of(page))
+    WebDriverWait(driver, 15).until(replaced(page))
+    WebDriverWait(driver, 15).until(loaded)
     assert driver.switch_to.active_element.get_attribute("id") == "name", "the name field has focus"
     page = driver.find_element(By.TAG_NAME, "html")
     driver.switch_to.active_element.send_keys("Keyboard Made", Keys.ENTER)
-    WebDriverWait(driver, 15).until(EC.staleness_of(page))
+    WebDriverWait(driver, 15).until(replaced(page))
+    WebDriverWait(driver, 15).until(loaded)
     assert driver.find_element(By.ID, "client-secret").text.strip()
 
 

@@ -114,3 +114,39 @@ extension HardeningTests {
         }
     }
 }
+
+extension HardeningTests {
+    @Test(arguments: StoreKind.enabled)
+    func aRetiredKeyLeavesTheJWKSAndItsTokensFailAtOnce(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (company, account, oldToken) = try await app.tenant()
+            let oldKID = try CredentialLifecycleTests.kid(oldToken)
+            #expect(try await app.admin(.post, "/keys/\(oldKID)/retire").status == .conflict, "the only signing key cannot be retired")
+            #expect(try await app.admin(.delete, "/keys/\(oldKID)").status == .conflict, "a live key cannot be deleted")
+            app.clock.advance(by: 1)   // the new key activates after the old one, so it is the one that signs
+            _ = try await app.admin(.post, "/keys/rotate", json: ["activate_in": 0])
+            let newToken = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            #expect(try CredentialLifecycleTests.kid(newToken) != oldKID)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: oldToken, company: company).status == .ok, "warm the signature cache")
+
+            #expect(try await app.admin(.post, "/keys/\(oldKID)/retire").status == .ok)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: oldToken, company: company).status == .unauthorized)
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: newToken, company: company).status == .ok)
+            let jwks = try await app.request(.get, "/.well-known/jwks.json").json["keys"] as? [[String: Any]] ?? []
+            #expect(!jwks.contains { $0["kid"] as? String == oldKID })
+            #expect(try await app.admin(.delete, "/keys/\(oldKID)").status == .noContent)
+        }
+    }
+
+    /// A token without `kid` is refused before anything else is looked at.
+    @Test func tokensMustNameTheirKey() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, _, token) = try await app.tenant()
+            let parts = token.split(separator: ".").map(String.init)
+            var header = try JSONSerialization.jsonObject(with: Data(base64URLEncoded: parts[0])!) as! [String: Any]
+            header.removeValue(forKey: "kid")
+            let noKID = [Data(try JSONSerialization.data(withJSONObject: header)).base64URLEncodedString(), parts[1], parts[2]].joined(separator: ".")
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: noKID, company: company).status == .unauthorized)
+        }
+    }
+}

@@ -11,6 +11,8 @@ struct KeysController<Store: AuditStore>: Sendable {
     func addRoutes(operator group: RouterGroup<AdminRequestContext>) {
         group.get("keys", use: list)
         group.post("keys/rotate", use: rotate)
+        group.post("keys/:kid/retire", use: retire)
+        group.delete("keys/:kid", use: delete)
         group.get("audit", use: audit)
     }
 
@@ -27,6 +29,20 @@ struct KeysController<Store: AuditStore>: Sendable {
     }
 
     /// The whole deployment's log, newest first, narrowed by `company_id`, `actor` and `action` when given.
+    private func kid(_ context: AdminRequestContext) throws -> String {
+        guard let kid = context.parameters.get("kid"), !kid.isEmpty, kid.count <= 64 else { throw APIError.notFound("signing key") }
+        return kid
+    }
+
+    @Sendable func retire(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try JSONResponse.make(try await keys.retire(kid: try kid(context), by: context.caller))
+    }
+
+    @Sendable func delete(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try await keys.delete(kid: try kid(context), by: context.caller)
+        return Response(status: .noContent)
+    }
+
     @Sendable func audit(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         let limit = min(max(query.get("limit", as: Int.self) ?? 100, 1), 1000)

@@ -3,14 +3,14 @@ import Foundation
 import GatehouseCore
 import GatehouseStore
 import JWTKit
+import Synchronization
 
 /// The ES256 signing keys: loaded from the store, unsealed with the master key, published as a JWKS.
 ///
 /// A key is published from its creation and signs from `activatesAt`, so verifiers that cache the JWKS
 /// already know it when the first token signed by it arrives. A superseded key leaves the JWKS one token
-/// lifetime after its successor activates. Verification here still accepts every stored key, superseded
-/// or not: nothing retires a key yet (`retiredAt` only stops it signing), and the token's own expiry is what
-/// ends the tokens it signed.
+/// lifetime after its successor activates, and a retired key leaves it at once. Only published keys verify, so
+/// retiring a key ends its tokens immediately, on every node (the change feed tells the others).
 public actor KeyRing {
     private let store: any SigningKeyStore
     private let masterKey: MasterKey
@@ -26,6 +26,9 @@ public actor KeyRing {
     /// node's JWKS and signer current well within the default 300 s activation delay.
     private var loadedAt = ContinuousClock.now
     private static let refreshInterval: Duration = .seconds(30)
+    /// The kids that may verify, readable without an actor hop on every REST call, with the change-feed epoch
+    /// they were computed at: a moved feed means "ask again after a refresh".
+    private nonisolated let verifiable = Mutex<(epoch: UInt64, kids: Set<String>)>((0, []))
 
     public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock, retention: TimeInterval, changes: ChangeFeed? = nil) {
         self.store = store
@@ -66,15 +69,17 @@ public actor KeyRing {
     private func install(_ stored: [StoredSigningKey]) async throws {
         let epoch = changes?.current ?? 0
         let fresh = JWTKeyCollection()
-        for key in stored {
+        self.keys = stored
+        let published = publishedKeys()
+        for key in published {
             let raw = try masterKey.open(key.sealedPrivateKey)
             let privateKey = try P256.Signing.PrivateKey(rawRepresentation: raw)
             await fresh.add(ecdsa: try ES256PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
         }
-        self.keys = stored
         self.collection = fresh
         self.loadedAt = ContinuousClock.now
         self.loadedEpoch = epoch
+        verifiable.withLock { $0 = (epoch, Set(published.map(\.kid))) }
     }
 
     /// Re-reads the keys if the last read is older than `interval`; a failed read keeps the current set.
@@ -113,12 +118,47 @@ public actor KeyRing {
         }
     }
 
+    /// Whether a token signed with `kid` may verify; nil when another node may have changed the keys since they
+    /// were loaded, and the caller should refresh and ask again.
+    nonisolated func mayVerify(kid: String) -> Bool? {
+        verifiable.withLock { state in
+            if let changes, changes.current != state.epoch { return nil }
+            return state.kids.contains(kid)
+        }
+    }
+
+    /// Re-reads the keys now and answers from what it read. The feed may move again meanwhile (another change,
+    /// or our own notification coming back); the answer stands for the keys as just read.
+    func mayVerifyAfterRefresh(kid: String) async -> Bool {
+        await refresh(olderThan: .zero)
+        return verifiable.withLock { $0.kids.contains(kid) }
+    }
+
+    /// Retires a key: it stops signing, leaves the JWKS, and its tokens stop verifying. Refused when it would
+    /// leave nothing to sign with.
+    func retire(kid: String) async throws {
+        guard keys.contains(where: { $0.kid == kid }) else { throw DomainError.notFound("signing key") }
+        let now = clock.now
+        let others = keys.filter { $0.kid != kid && $0.retiredAt == nil && $0.activatesAt <= now }
+        guard !others.isEmpty else {
+            throw DomainError.conflict("this is the only key that can sign now; rotate with activate_in 0 first, then retire it")
+        }
+        try await store.retireSigningKey(kid: kid, at: now)
+        try await install(try await store.signingKeys())
+    }
+
+    func delete(kid: String) async throws {
+        try await store.deleteSigningKey(kid: kid)
+        try await install(try await store.signingKeys())
+    }
+
     /// Keys a verifier may still meet: not yet active (published ahead), the signing key, and superseded keys
-    /// until every token they signed has expired.
+    /// until every token they signed has expired; never a retired key.
     private func publishedKeys() -> [StoredSigningKey] {
         let now = clock.now
-        let active = keys.filter { $0.activatesAt <= now }.sorted { $0.activatesAt < $1.activatesAt }
-        return keys.filter { key in
+        let live = keys.filter { $0.retiredAt == nil }
+        let active = live.filter { $0.activatesAt <= now }.sorted { $0.activatesAt < $1.activatesAt }
+        return live.filter { key in
             guard key.activatesAt <= now else { return true }
             guard let successor = active.first(where: { $0.activatesAt > key.activatesAt }) else { return true }
             return now < successor.activatesAt.addingTimeInterval(retention)
@@ -137,6 +177,7 @@ extension KeyRing {
         let kid: String
         let created_at: String
         let activates_at: String
+        let retired_at: String?
         let signing: Bool
         let published: Bool
     }
@@ -147,7 +188,7 @@ extension KeyRing {
         let published = Set(publishedKeys().map(\.kid))
         return keys.map {
             KeyDescription(kid: $0.kid, created_at: f.string(from: $0.createdAt), activates_at: f.string(from: $0.activatesAt),
-                           signing: $0.kid == signing, published: published.contains($0.kid))
+                           retired_at: $0.retiredAt.map(f.string(from:)), signing: $0.kid == signing, published: published.contains($0.kid))
         }
     }
 }

@@ -113,7 +113,17 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     /// Checks signature, `typ`, issuer and expiry, then the live client state: it must exist, be enabled
     /// and still be on the generation the token was issued under.
     func verify(_ token: String) async throws(TokenRejection) -> VerifiedToken {
-        guard Self.headerType(of: token) == "at+jwt" else { throw .wrongType }
+        guard let header = Self.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
+        // Only tokens that name a key, and a key that is still published, verify: a retired key's tokens end
+        // at once, cached signature or not.
+        guard let kid = header.kid else { throw .malformed }
+        let verifiable: Bool
+        if let known = keys.mayVerify(kid: kid) {
+            verifiable = known
+        } else {
+            verifiable = await keys.mayVerifyAfterRefresh(kid: kid)
+        }
+        guard verifiable else { throw .badSignature }
         let claims: AccessTokenClaims
         if let cached = verifiedSignatures[token] {
             claims = cached
@@ -127,6 +137,8 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         }
         guard claims.iss.value == issuer else { throw .wrongIssuer }
         guard claims.exp.value > clock.now else { throw .expired }
+        // No token outlives the configured lifetime, whatever its own claims say.
+        guard claims.exp.value.timeIntervalSince(claims.iat.value) <= TimeInterval(ttl) else { throw .expired }
         let record: ClientRecord?
         do {
             record = try await repository.clientRecord(clientID: claims.clientID)
@@ -147,13 +159,14 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         return VerifiedToken(claims: claims, record: record)
     }
 
-    /// RFC 9068 §4: resource servers must check `typ` is `at+jwt`, so an ID token or assertion cannot pass.
-    static func headerType(of token: String) -> String? {
+    /// RFC 9068 §4: resource servers must check `typ` is `at+jwt`, so an ID token or assertion cannot pass; and
+    /// the `kid`, which names the key to check against.
+    static func header(of token: String) -> (typ: String?, kid: String?)? {
         guard let dot = token.firstIndex(of: "."),
               let data = Data(base64URLEncoded: String(token[..<dot])),
               let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
-        return header["typ"] as? String
+        return (header["typ"] as? String, header["kid"] as? String)
     }
 }
 

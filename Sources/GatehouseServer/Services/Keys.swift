@@ -20,4 +20,17 @@ struct Keys<Store: AuditStore>: Sendable {
         await auditor.record("keys.rotate", by: caller, target: "kid:\(kid)", detail: "activates in \(delay) s")
         return await ring.describe()
     }
+
+    /// Retires a key now: it leaves the JWKS and every token it signed stops verifying, on every node.
+    func retire(kid: String, by caller: Caller) async throws -> [KeyRing.KeyDescription] {
+        try await ring.retire(kid: kid)
+        await auditor.record("keys.retire", by: caller, target: "kid:\(kid)")
+        return await ring.describe()
+    }
+
+    /// Deletes a retired key (a live one is refused).
+    func delete(kid: String, by caller: Caller) async throws {
+        try await ring.delete(kid: kid)
+        await auditor.record("keys.delete", by: caller, target: "kid:\(kid)")
+    }
 }

@@ -111,6 +111,24 @@ extension SQLStore: SigningKeyStore {
         }
     }
 
+    public func retireSigningKey(kid: String, at now: Date) async throws {
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT retired_at FROM signing_keys WHERE kid = \(bind: kid)").first() else { throw StoreError.notFound("signing key") }
+            guard try row.optionalInt("retired_at") == nil else { throw StoreError(.conflict, "this key is already retired") }
+            try await db.raw("UPDATE signing_keys SET retired_at = \(bind: now.unixSeconds) WHERE kid = \(bind: kid)").run()
+        }
+    }
+
+    public func deleteSigningKey(kid: String) async throws {
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT retired_at FROM signing_keys WHERE kid = \(bind: kid)").first() else { throw StoreError.notFound("signing key") }
+            guard try row.optionalInt("retired_at") != nil else {
+                throw StoreError(.conflict, "only a retired key can be deleted; retire it first, then delete it")
+            }
+            try await db.raw("DELETE FROM signing_keys WHERE kid = \(bind: kid)").run()
+        }
+    }
+
     public func insertSigningKey(_ key: StoredSigningKey) async throws {
         try await database.write { db in
             try await db.raw("""
