@@ -150,3 +150,44 @@ extension HardeningTests {
         }
     }
 }
+
+@Suite("The master key")
+struct MasterKeyTests {
+    func directory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-mk-\(UUID().uuidString)").path
+    }
+
+    @Test func aNewKeyFileIsCreatedWithMode0600AndReusedAfter() throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try MasterKey.load(environment: nil, dataDirectory: dir)
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/master.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try MasterKey.load(environment: nil, dataDirectory: dir).encoded == first.encoded)
+    }
+
+    @Test func aKeyFileOthersCanReadStopsStartUp() throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try MasterKey.load(environment: nil, dataDirectory: dir)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir + "/master.key")
+        #expect { try MasterKey.load(environment: nil, dataDirectory: dir) } throws: { ($0 as? ConfigurationError)?.description.contains("chmod 600") == true }
+    }
+
+    @Test func aReadErrorOtherThanMissingStopsStartUpWithoutTouchingTheFile() throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A directory where the file should be: stat works, reading fails.
+        try FileManager.default.createDirectory(atPath: dir + "/master.key", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        #expect(throws: ConfigurationError.self) { try MasterKey.load(environment: nil, dataDirectory: dir) }
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: dir + "/master.key", isDirectory: &isDirectory) && isDirectory.boolValue, "left as it was")
+    }
+
+    @Test func aWeakKeyIsRefused() {
+        #expect(MasterKey(encoded: String(repeating: "A", count: 44)) == nil, "32 zero bytes")
+        #expect(MasterKey(encoded: "correcthorsebatterystaplecorrecthorsebatterystaple") == nil, "a passphrase")
+        #expect(MasterKey(encoded: "c2hvcnQ=") == nil, "too short")
+        #expect(MasterKey(encoded: MasterKey.generate().encoded) != nil)
+    }
+}

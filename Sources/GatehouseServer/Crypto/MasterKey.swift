@@ -1,5 +1,13 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+/// `open(2)` with O_EXCL and mode 0600 (the type's own `open(_:)` method hides the C function).
+private func createExclusively(_ path: String) -> Int32 { Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600) }
+#elseif canImport(Darwin)
+import Darwin
+private func createExclusively(_ path: String) -> Int32 { Darwin.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600) }
+#endif
 import GatehouseCore
 
 /// The root secret of a deployment. Everything else is derived from it with HKDF, one label per use,
@@ -9,10 +17,12 @@ public struct MasterKey: Sendable {
 
     public init(_ key: SymmetricKey) { self.key = key }
 
-    /// Parses `GATEHOUSE_MASTER_KEY`: base64 or base64url of at least 32 bytes.
+    /// Parses `GATEHOUSE_MASTER_KEY`: base64 or base64url of at least 32 random bytes. A value that is plainly
+    /// not random (a passphrase of letters, or bytes that repeat) is refused, since everything derives from it.
     public init?(encoded: String) {
         let text = encoded.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let data = Data(base64Encoded: text) ?? Data(base64URLEncoded: text), data.count >= 32 else { return nil }
+        guard !text.allSatisfy({ $0.isLetter }), Set(data).count >= data.count / 2 else { return nil }
         self.key = SymmetricKey(data: data)
     }
 
@@ -25,21 +35,42 @@ public struct MasterKey: Sendable {
     public static func load(environment: String?, dataDirectory: String) throws -> MasterKey {
         if let environment {
             guard let key = MasterKey(encoded: environment) else {
-                throw ConfigurationError("GATEHOUSE_MASTER_KEY must be base64 of at least 32 bytes")
+                throw ConfigurationError("GATEHOUSE_MASTER_KEY must be base64 of at least 32 random bytes (openssl rand -base64 32)")
             }
             return key
         }
         let path = (dataDirectory as NSString).appendingPathComponent("master.key")
-        let fm = FileManager.default
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            guard let key = MasterKey(encoded: text) else { throw ConfigurationError("\(path) does not hold a valid master key") }
-            return key
+        var info = stat()
+        if stat(path, &info) == 0 {
+            return try read(path, mode: info.st_mode)
         }
-        try fm.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Only "no such file" means first start; anything else (permissions, I/O) stops start-up untouched.
+        guard errno == ENOENT else { throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = MasterKey.generate()
-        guard fm.createFile(atPath: path, contents: Data((key.encoded + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError("cannot write \(path)")
+        // O_EXCL: never overwrite a key another process wrote a moment ago; 0600 from the first byte.
+        let fd = createExclusively(path)
+        if fd < 0 {
+            if errno == EEXIST, stat(path, &info) == 0 { return try read(path, mode: info.st_mode) }
+            throw ConfigurationError("cannot create \(path): \(String(cString: strerror(errno)))")
         }
+        let bytes = Array((key.encoded + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw ConfigurationError("cannot write \(path)") }
+        return key
+    }
+
+    /// Reads an existing key file, refusing one that group or others may read, as `ssh` refuses a private key.
+    private static func read(_ path: String, mode: mode_t) throws -> MasterKey {
+        guard mode & 0o077 == 0 else {
+            throw ConfigurationError("\(path) is readable by group or others (mode \(String(mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+        }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigurationError("cannot read \(path): \(error.localizedDescription)")
+        }
+        guard let key = MasterKey(encoded: text) else { throw ConfigurationError("\(path) does not hold a valid master key (base64 of at least 32 random bytes)") }
         return key
     }
 
