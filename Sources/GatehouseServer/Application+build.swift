@@ -58,18 +58,21 @@ func buildRouter<Store: GatehouseRepository>(
     store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration, renderer: Renderer, assets: AssetsController
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
 
     let clock = configuration.clock
     let services = Services(store: store, runtime: runtime, configuration: configuration)
+    let failures = FailureLimiter(policy: configuration.failurePolicy, clock: clock, shared: runtime.store.database.kind == .postgres ? store : nil)
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
         ttl: configuration.tokenTTL, clock: clock, policy: configuration.sunsetPolicy,
         verifiedSignatures: VerifiedTokenCache()
     )
     HealthController(store: runtime.store, metrics: configuration.metrics).addRoutes(to: router)
-    OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)
+    OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics,
+                    failures: failures).addRoutes(to: router)
 
     // The console: security headers on every page; a live session and a session-bound CSRF token on every
     // signed-in page; company pages only for that company's admins. Its doors call the same services.
@@ -81,7 +84,7 @@ func buildRouter<Store: GatehouseRepository>(
     let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(store: store))
         .group(context: ConsoleCompanyContext.self)
     let signedIn = console.group(context: ConsoleRequestContext.self)
-    LoginController(sessions: services.sessions, renderer: renderer, configuration: configuration).addRoutes(public: pages, signedIn: signedIn)
+    LoginController(sessions: services.sessions, renderer: renderer, configuration: configuration, failures: failures).addRoutes(public: pages, signedIn: signedIn)
     DeveloperPages(apps: services.apps, installations: services.installations, policy: services.policy, store: store, renderer: renderer, clock: clock)
         .addRoutes(to: signedIn)
     ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory, installations: services.installations,
@@ -110,7 +113,7 @@ func buildRouter<Store: GatehouseRepository>(
     // Admin: who calls is proven once; where they may act is the group's business.
     let admin = router.group("admin/v1")
         .add(middleware: AdminAuthenticator(adminToken: configuration.adminToken, store: store, hasher: runtime.hasher,
-                                            sessions: services.sessions, cookieName: configuration.sessionCookieName))
+                                            sessions: services.sessions, cookieName: configuration.sessionCookieName, failures: failures))
     let operatorOnly = admin.group().add(middleware: OperatorOnly()).group(context: AdminRequestContext.self)
     let company = admin.group("companies/:cid").add(middleware: CompanyScope(store: store, source: .company(parameter: "cid")))
         .group(context: CompanyRequestContext.self)

@@ -35,6 +35,10 @@ public struct GatehouseConfiguration: Sendable {
     /// On PostgreSQL, whether this node listens for other nodes' changes. Only tests turn it off, to show
     /// that the cross-node guarantees rest on the listener.
     public var listensForChanges = true
+    /// `--trusted-proxies`: only connections from these ranges may set the client address with X-Forwarded-For.
+    public var trustedProxies: [AddressRange] = []
+    /// Failed authentications allowed before a 429, and how long a lockout grows (see ``FailurePolicy``).
+    public var failurePolicy = FailurePolicy()
     /// A console session ends this long after sign-in, however active (`--session-lifetime`).
     public var sessionLifetime: TimeInterval = 8 * 3600
     /// A console session ends after this long without a request (`--session-idle-timeout`).

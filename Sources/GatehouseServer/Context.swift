@@ -45,7 +45,11 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Ga
     /// Bodies are small JSON or forms; refuse anything large before buffering it.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    var remoteAddressString: String? { remoteAddress?.ipAddress }
+    /// The client's address as ``ClientAddressMiddleware`` worked it out behind trusted proxies.
+    var clientAddress: String?
+
+    /// Where the request came from: the client behind trusted proxies, else the connection's peer.
+    var remoteAddressString: String? { clientAddress ?? remoteAddress?.ipAddress }
 }
 
 /// A REST handler's context: the principal is proven, so it is not optional.

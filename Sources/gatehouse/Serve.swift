@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Console sessions end after this many seconds without a request (env GATEHOUSE_SESSION_IDLE_TIMEOUT).")
     var sessionIdleTimeout: Int?
 
+    @Option(help: "Comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is believed (env GATEHOUSE_TRUSTED_PROXIES).")
+    var trustedProxies: String?
+
     @Option(help: "Domain of generated contact emails (env GATEHOUSE_CONTACT_EMAIL_DOMAIN). Default: serviceaccounts.<issuer host>.")
     var contactEmailDomain: String?
 
@@ -93,6 +96,12 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--contact-email-domain must be a domain name such as serviceaccounts.example.com")
             }
             configuration.contactEmailDomain = cleaned
+        }
+        if let proxies = trustedProxies ?? env["GATEHOUSE_TRUSTED_PROXIES"], !proxies.isEmpty {
+            configuration.trustedProxies = try proxies.split(separator: ",").map { item in
+                guard let range = AddressRange(String(item)) else { throw ValidationError("--trusted-proxies: '\(item)' is not an address or CIDR range") }
+                return range
+            }
         }
         let retentionDays = reinstallRetentionDays ?? env["GATEHOUSE_REINSTALL_RETENTION_DAYS"].flatMap(Int.init) ?? 30
         guard (0...365).contains(retentionDays) else { throw ValidationError("--reinstall-retention-days must be 0 to 365") }

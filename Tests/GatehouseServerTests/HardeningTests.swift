@@ -191,3 +191,68 @@ struct MasterKeyTests {
         #expect(MasterKey(encoded: MasterKey.generate().encoded) != nil)
     }
 }
+
+/// Brute-force limits, counted per address and per (credential, address), behind trusted proxies only.
+@Suite("Failed authentication limits")
+struct FailureLimitTests {
+    static func from(_ address: String) -> HTTPFields { [HTTPField.Name("X-Forwarded-For")!: address, .contentType: "application/x-www-form-urlencoded"] }
+
+    func token(_ app: TestApp, _ account: TestApp.Account, secret: String, from address: String) async throws -> HTTPResult {
+        try await app.request(.post, "/oauth/token", headers: Self.from(address),
+                              body: "grant_type=client_credentials&client_id=\(account.clientID)&client_secret=\(secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func anAttackerSlowsOnlyThemselves(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind, live: true, configure: { $0.trustedProxies = [AddressRange("127.0.0.1/32")!] }) { app in
+            let company = try await app.createCompany()
+            let account = try await app.createServiceAccount(company: company)
+            for _ in 0..<5 {
+                #expect(try await token(app, account, secret: "wrong-secret", from: "203.0.113.5").status == .unauthorized)
+            }
+            let blocked = try await token(app, account, secret: account.secret, from: "203.0.113.5")
+            #expect(blocked.status == .tooManyRequests, "even the right secret waits at the attacker's address")
+            #expect(blocked.header("Retry-After") == "2")
+            #expect(blocked.json["error"] as? String == "slow_down")
+            #expect(try await token(app, account, secret: account.secret, from: "198.51.100.7").status == .ok, "the real client elsewhere is untouched")
+
+            app.clock.advance(by: 3)
+            #expect(try await token(app, account, secret: account.secret, from: "203.0.113.5").status == .ok, "the wait ends")
+            _ = try await token(app, account, secret: "wrong-again", from: "203.0.113.5")
+            #expect(try await token(app, account, secret: account.secret, from: "203.0.113.5").header("Retry-After") == "4", "and doubles on the next failure")
+
+            let audit = try await app.admin(.get, "/audit?action=token.issue").jsonArray
+            #expect(audit.contains { $0["remote_address"] as? String == "198.51.100.7" }, "the audit records the address behind the proxy")
+        }
+    }
+
+    @Test func xForwardedForIsIgnoredFromAnUntrustedPeer() async throws {
+        try await TestApp.run(.sqlite, live: true) { app in
+            let company = try await app.createCompany()
+            let account = try await app.createServiceAccount(company: company)
+            for _ in 0..<5 { _ = try await token(app, account, secret: "wrong", from: "203.0.113.5") }
+            #expect(try await token(app, account, secret: account.secret, from: "198.51.100.7").status == .tooManyRequests,
+                    "a spoofed header does not change the address")
+        }
+    }
+
+    @Test func signInAndTheOperatorTokenAreLimitedToo() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (_, _, _) = try await app.consoleTenant()
+            for _ in 0..<5 { _ = try? await app.signIn("admin@example.com", password: "not-the-password") }
+            let form = try await app.request(.get, "/login")
+            let csrf = String((form.headers[values: .setCookie].first { $0.hasPrefix("gh_csrf=") } ?? "").dropFirst("gh_csrf=".count).prefix { $0 != ";" })
+            let blocked = try await app.request(.post, "/login", headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "gh_csrf=\(csrf)"],
+                                                body: "email=admin%40example.com&password=hunter2hunter2&csrf_token=\(csrf)")
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.text.contains("Too many failed sign-ins"))
+
+            for _ in 0..<5 {
+                #expect(try await app.request(.get, "/admin/v1/companies", headers: [.authorization: "Bearer guessed-token-\(UUID().uuidString)"]).status == .unauthorized)
+            }
+            let slowed = try await app.request(.get, "/admin/v1/companies", headers: [.authorization: "Bearer \(TestApp.adminToken)"])
+            #expect(slowed.status == .tooManyRequests)
+            #expect(slowed.header("Retry-After") != nil)
+        }
+    }
+}

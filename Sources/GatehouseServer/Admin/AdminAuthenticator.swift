@@ -17,8 +17,10 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
     let hasher: SecretHasher
     let sessions: Sessions<Store>
     let cookieName: String
+    let failures: FailureLimiter
 
-    init(adminToken: String?, store: Store, hasher: SecretHasher, sessions: Sessions<Store>, cookieName: String) {
+    init(adminToken: String?, store: Store, hasher: SecretHasher, sessions: Sessions<Store>, cookieName: String, failures: FailureLimiter) {
+        self.failures = failures
         self.expectedDigest = adminToken.flatMap { $0.isEmpty ? nil : SHA256.hash(data: Data($0.utf8)) }
         self.store = store
         self.hasher = hasher
@@ -32,7 +34,7 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
         var response: Response
         do {
             var context = context
-            context.adminActor = try await authenticate(request)
+            context.adminActor = try await authenticate(request, address: context.remoteAddressString)
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
@@ -41,13 +43,17 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
         return response
     }
 
-    private func authenticate(_ request: Request) async throws -> Actor {
+    private func authenticate(_ request: Request, address: String?) async throws -> Actor {
         let challenge: HTTPFields = [.wwwAuthenticate: "Bearer realm=\"gatehouse-admin\""]
         guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
             if let cookie = request.cookies[cookieName]?.value { return try await authenticateSession(cookie, request: request) }
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required", headers: challenge)
         }
         let token = String(authorization.dropFirst("bearer ".count))
+        if let wait = failures.retryAfter(credential: "operator-token", address: address) {
+            throw APIError(.tooManyRequests, code: "too_many_attempts", message: "too many failed attempts; retry after \(wait) s",
+                           headers: [.retryAfterHeader: "\(wait)"])
+        }
         // Both sides are hashed first, so the constant-time comparison runs over fixed-length digests.
         if let expectedDigest, SHA256.hash(data: Data(token.utf8)) == expectedDigest {
             return .operator(name: nil)
@@ -55,6 +61,7 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
         if let name = try await store.adminTokenName(hash: hasher.hash(ClientSecret(token))) {
             return .operator(name: name)
         }
+        await failures.recordFailure(credential: "operator-token", address: address)
         if expectedDigest == nil {
             throw APIError(.unauthorized, code: "admin_disabled",
                            message: "no valid operator token: set GATEHOUSE_ADMIN_TOKEN or create one with gatehouse admin-token create", headers: challenge)

@@ -10,6 +10,7 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
     let keys: KeyRing
     let issuer: String
     let metrics: GatehouseMetrics
+    let failures: FailureLimiter
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("oauth/token", use: token)
@@ -78,7 +79,18 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
         do {
             let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
             clientID = parsed.credentials.clientID
-            let issued = try await tokens.issue(parsed)
+            if let wait = failures.retryAfter(credential: clientID, address: context.remoteAddressString) {
+                var error = OAuthError(.slowDown, "too many failed attempts; retry after \(wait) s")
+                error.extraHeaders = [.retryAfterHeader: "\(wait)"]
+                throw error
+            }
+            let issued: TokenService<Repository>.Issued
+            do {
+                issued = try await tokens.issue(parsed)
+            } catch let error as OAuthError where error.code == .invalidClient {
+                await failures.recordFailure(credential: clientID, address: context.remoteAddressString)
+                throw error
+            }
             await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID,
                                  remoteAddress: context.remoteAddressString, requestID: context.requestID, companyID: issued.record.serviceAccount?.companyID)
             metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)

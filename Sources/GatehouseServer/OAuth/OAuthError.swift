@@ -14,6 +14,9 @@ public struct OAuthError: HTTPResponseError, Sendable {
         /// always reads one error format.
         public static let temporarilyUnavailable = Code(rawValue: "temporarily_unavailable")
         public static let serverError = Code(rawValue: "server_error")
+        /// Too many failed authentications from this address (RFC 8628 §3.5's word for "wait"); answered 429
+        /// with `Retry-After`.
+        public static let slowDown = Code(rawValue: "slow_down")
         public var description: String { rawValue }
     }
 
@@ -36,6 +39,7 @@ public struct OAuthError: HTTPResponseError, Sendable {
         switch code {
         case .invalidClient: .unauthorized
         case .temporarilyUnavailable: .serviceUnavailable
+        case .slowDown: .tooManyRequests
         case .serverError: .internalServerError
         default: .badRequest
         }

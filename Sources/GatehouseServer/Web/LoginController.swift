@@ -13,6 +13,7 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
     let sessions: Sessions<Store>
     let renderer: Renderer
     let configuration: GatehouseConfiguration
+    let failures: FailureLimiter
 
     func addRoutes(public group: RouterGroup<AppRequestContext>, signedIn: RouterGroup<ConsoleRequestContext>) {
         group.get("login", use: loginForm)
@@ -52,6 +53,12 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
         guard !email.isEmpty, !password.isEmpty else {
             return renderLogin(email: email, error: "Enter your email and password.", status: .unprocessableContent)
         }
+        let address = context.remoteAddressString
+        if let wait = failures.retryAfter(credential: email, address: address) {
+            var response = renderLogin(email: email, error: "Too many failed sign-ins. Wait \(wait) seconds, then try again.", status: .tooManyRequests)
+            response.headers[.retryAfterHeader] = "\(wait)"
+            return response
+        }
         do {
             let (value, signedIn) = try await sessions.signIn(email: email, password: password, caller: context.caller(.operator(name: nil)))
             var response = Renderer.redirect(try await landing(for: signedIn.person.id))
@@ -60,6 +67,7 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
         } catch SignInRefusal.serviceAccount {
             return renderLogin(email: email, error: "Service accounts cannot log in: their contact only holds the account's permissions.", status: .forbidden)
         } catch {
+            await failures.recordFailure(credential: email, address: address)
             return renderLogin(email: email, error: "Invalid email or password.", status: .unauthorized)
         }
     }

@@ -48,6 +48,7 @@ struct TestApp {
         _ kind: StoreKind,
         clock: ManualClock = ManualClock(Date(timeIntervalSince1970: 1_600_000_000)),
         logger: Logger? = nil,
+        live: Bool = false,
         configure: (inout GatehouseConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
@@ -68,7 +69,8 @@ struct TestApp {
         let (app, runtime) = try await buildApplication(configuration: configuration, logger: log)
         let finalConfiguration = configuration
         do {
-            let result = try await app.test(.router) { client in
+            // `.live` runs a real server on 127.0.0.1, for tests that need the connection's address.
+            let result = try await app.test(live ? .live : .router) { client in
                 try await body(TestApp(client: client, runtime: runtime, clock: clock, configuration: finalConfiguration))
             }
             await runtime.store.database.shutdown()
