@@ -10,6 +10,15 @@ from test_console import ADMIN, go, shot, sign_in
 DEVELOPER = "dev@apps.test"
 
 
+def accessible(driver, screenshots, name):
+    """Saves a screenshot of the page, then fails on any serious or critical axe-core violation on it."""
+    shot(driver, screenshots, name)
+    axe = Axe(driver)
+    axe.inject()
+    bad = [f"{v['id']}: {v['help']}" for v in axe.run()["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not bad, f"{driver.current_url}: " + "; ".join(bad)
+
+
 def build_version(driver, version, company, project):
     go(driver, driver.find_element(By.ID, "new-version"))
     driver.find_element(By.ID, "version").send_keys(version)
@@ -27,6 +36,7 @@ def test_developer_builds_admin_installs_and_the_api_follows(driver, server, scr
     sign_in(driver, server, DEVELOPER)
     driver.get(server["base"] + "/developer/apps")
     go(driver, driver.find_element(By.ID, "new-app"))
+    accessible(driver, screenshots, "11a-new-app")
     driver.find_element(By.ID, "name").send_keys("Field Sync")
     go(driver, driver.find_element(By.ID, "create"))
     client_id = driver.find_element(By.ID, "client-id").text.strip()
@@ -35,25 +45,26 @@ def test_developer_builds_admin_installs_and_the_api_follows(driver, server, scr
     app_url = driver.current_url
     manifest = build_version(driver, "1.0.0", {"directory": "readonly"}, {"rfi": "standard"})
     assert manifest["permissions"] == {"company": {"directory": "readonly"}, "project": {"rfi": "standard"}}, "the builder shows the manifest it produces"
-    shot(driver, screenshots, "12-permissions-builder")
+    accessible(driver, screenshots, "12-permissions-builder")
     go(driver, driver.find_element(By.ID, "create"))
     go(driver, driver.find_element(By.ID, "promote"))
     key = driver.find_element(By.ID, "app-version-key").text.strip()
-    shot(driver, screenshots, "13-developer-app")
+    accessible(driver, screenshots, "13-developer-app")
 
     # As the company admin: install by key, review the permissions, confirm, choose one permitted project.
     sign_in(driver, server, ADMIN)
     driver.get(f"{server['base']}/companies/{company}/apps")
+    accessible(driver, screenshots, "14a-app-management")
     driver.find_element(By.ID, "version-key").send_keys(key)
     go(driver, driver.find_element(By.ID, "install"))
     assert "Directory: Read Only" in driver.find_element(By.ID, "company-permissions").text
     assert "RFIs: Standard" in driver.find_element(By.ID, "project-permissions").text
-    shot(driver, screenshots, "14-install-review")
+    accessible(driver, screenshots, "14-install-review")
     go(driver, driver.find_element(By.ID, "confirm"))
     installation_url = driver.current_url
     driver.find_element(By.NAME, f"project[{tower}]").click()
     go(driver, driver.find_element(By.ID, "save-permitted-projects"))
-    shot(driver, screenshots, "15-installation")
+    accessible(driver, screenshots, "15-installation")
 
     # With the app's credentials over HTTP.
     token = http.token(client_id, secret)
@@ -72,7 +83,7 @@ def test_developer_builds_admin_installs_and_the_api_follows(driver, server, scr
     driver.get(installation_url)
     go(driver, driver.find_element(By.ID, "update"))
     assert "RFIs at project level: Standard → Admin" in driver.find_element(By.ID, "changes").text
-    shot(driver, screenshots, "16-update-review")
+    accessible(driver, screenshots, "16-update-review")
     go(driver, driver.find_element(By.ID, "confirm"))
     assert driver.find_element(By.NAME, f"project[{tower}]").is_selected()
     assert http.rest(f"/rest/v1.0/projects/{tower}/rfis", token, company) == 200
@@ -103,7 +114,7 @@ def test_developer_builds_admin_installs_and_the_api_follows(driver, server, scr
     driver.get(installation_url)
     go(driver, driver.find_element(By.ID, "uninstall"))
     assert "App is not connected to this company" in driver.page_source
-    shot(driver, screenshots, "17-uninstall-confirmation")
+    accessible(driver, screenshots, "17-uninstall-confirmation")
     go(driver, driver.find_element(By.ID, "confirm"))
     fresh = http.token(client_id, new_secret)
     status, body = http.call("GET", f"/rest/v1.0/projects/{tower}/rfis", headers={"Authorization": f"Bearer {fresh}", "Procore-Company-Id": str(company)})
