@@ -2,6 +2,8 @@ import Foundation
 import GatehouseCore
 import GatehouseStore
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import HummingbirdBcrypt
 import Logging
 import ServiceLifecycle
@@ -43,10 +45,28 @@ public func buildApplication(
     let router = buildRouter(store: store, runtime: runtime, configuration: configuration, renderer: renderer, assets: assets)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
+        server: .http1(configuration: configuration.http1),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)
+        ),
         logger: logger
     )
     app.addServices(DatabaseService(database: database))
+    if let metricsAddress = configuration.metricsAddress {
+        // Its own listener, so the scrape port can stay on a private interface.
+        let metricsRouter = Router()
+        MetricsEndpoint(metrics: configuration.metrics, token: configuration.metricsToken).addRoutes(to: metricsRouter)
+        app.addServices(Application(
+            router: metricsRouter, server: .http1(configuration: configuration.http1),
+            configuration: .init(address: .hostname(metricsAddress.host, port: metricsAddress.port), serverName: "Gatehouse"),
+            logger: logger
+        ))
+    }
+    app.addServices(PruningService(
+        store: store, clock: configuration.clock, interval: configuration.pruneInterval, sessionIdleTimeout: configuration.sessionIdleTimeout,
+        auditRetentionDays: configuration.auditRetentionDays, logger: logger
+    ))
     if database.kind == .postgres, configuration.listensForChanges {
         // A service that returns ends the whole group, so only PostgreSQL (which has something to listen to) gets one.
         app.addServices(ChangeListenerService(database: database, logger: logger))
@@ -58,8 +78,9 @@ func buildRouter<Store: GatehouseRepository>(
     store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration, renderer: Renderer, assets: AssetsController
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let routes = RouteTable()
     router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
-    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestIDMiddleware(routes: routes))
     router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
 
     let clock = configuration.clock
@@ -70,7 +91,8 @@ func buildRouter<Store: GatehouseRepository>(
         ttl: configuration.tokenTTL, clock: clock, policy: configuration.sunsetPolicy,
         verifiedSignatures: VerifiedTokenCache()
     )
-    HealthController(store: runtime.store, metrics: configuration.metrics).addRoutes(to: router)
+    HealthController(store: runtime.store, metrics: configuration.metrics, servesMetrics: configuration.metricsAddress == nil,
+                     metricsToken: configuration.metricsToken).addRoutes(to: router)
     OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics,
                     failures: failures).addRoutes(to: router)
 
@@ -127,6 +149,7 @@ func buildRouter<Store: GatehouseRepository>(
     InstallationsController(installations: services.installations).addRoutes(company: company)
     PolicyController(policy: services.policy).addRoutes(operator: operatorOnly, company: company)
     KeysController(keys: services.keys, store: store).addRoutes(operator: operatorOnly)
+    routes.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }
 
@@ -149,5 +172,15 @@ struct DatabaseService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.shutdown()
+    }
+}
+
+extension GatehouseConfiguration {
+    /// The connection limits every listener shares: idle (read) timeout and header size.
+    var http1: HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(
+            idleTimeout: TimeAmount(idleTimeout),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: maxHeaderBytes, maxHeaderListSize: maxHeaderBytes, maxHeaderFieldCount: 100)
+        )
     }
 }

@@ -44,6 +44,23 @@ public struct GatehouseConfiguration: Sendable {
     /// A console session ends after this long without a request (`--session-idle-timeout`).
     public var sessionIdleTimeout: TimeInterval = 30 * 60
 
+    /// `--idle-timeout`: a connection that sends nothing for this long is closed, mid-request or between
+    /// requests, so slow clients cannot hold connections open.
+    public var idleTimeout: Duration = .seconds(30)
+    /// `--max-header-bytes`: the most header bytes a request may send (each field and all together).
+    public var maxHeaderBytes: Int = 16 * 1024
+    /// `--max-connections`: connections served at once; further ones wait in the listen backlog.
+    public var maxConnections: Int = 2_048
+    /// `--metrics-token` or `GATEHOUSE_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
+    public var metricsToken: String?
+    /// `--metrics-address`: when set (`host:port`), `/metrics` is served there only, not on the main port.
+    public var metricsAddress: (host: String, port: Int)?
+
+    /// `--audit-retention-days`: audit rows older than this are pruned; 0 keeps them forever.
+    public var auditRetentionDays: Int = 365
+    /// How often the pruning service runs (it also runs once at start-up).
+    public var pruneInterval: Duration = .seconds(600)
+
     /// Behind TLS, cookies are `Secure` and carry the `__Host-` prefix, which pins them to this host and path `/`.
     public var secureCookies: Bool { resolvedIssuer.lowercased().hasPrefix("https://") }
     public var sessionCookieName: String { secureCookies ? "__Host-gh_session" : "gh_session" }

@@ -184,7 +184,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
-    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore
+    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore & MaintenanceStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -345,4 +345,37 @@ public protocol AdminTokenStore: Sendable {
     func createAdminToken(name: String, hash: String, at now: Date) async throws -> Int64
     /// The token's name when the hash is known.
     func adminTokenName(hash: String) async throws -> String?
+}
+
+/// What the pruning service removes in one pass: rows that can no longer matter, so storage stays bounded
+/// however much unauthenticated traffic arrives.
+public struct PruneCutoffs: Sendable, Equatable {
+    public var now: Date
+    /// Sessions idle since before this end too; their absolute expiry is checked against `now`.
+    public var sessionsIdleBefore: Date
+    /// Audit rows before this are deleted; nil keeps them forever.
+    public var auditBefore: Date?
+
+    public init(now: Date, sessionsIdleBefore: Date, auditBefore: Date?) {
+        self.now = now
+        self.sessionsIdleBefore = sessionsIdleBefore
+        self.auditBefore = auditBefore
+    }
+}
+
+/// How many rows one pass removed, per table.
+public struct PruneReport: Sendable, Equatable {
+    public var revokedTokens = 0
+    public var usedAssertions = 0
+    public var sessions = 0
+    public var auditEntries = 0
+    public var rateCounters = 0
+
+    public init() {}
+
+    public var total: Int { revokedTokens + usedAssertions + sessions + auditEntries + rateCounters }
+}
+
+public protocol MaintenanceStore: Sendable {
+    func prune(_ cutoffs: PruneCutoffs) async throws -> PruneReport
 }

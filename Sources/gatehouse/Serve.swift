@@ -66,6 +66,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days an uninstalled app can be reinstalled with its contact and permitted projects restored (env GATEHOUSE_REINSTALL_RETENTION_DAYS).")
     var reinstallRetentionDays: Int?
 
+    @Option(help: "Days of audit log to keep; older rows are pruned. 0 keeps them forever (env GATEHOUSE_AUDIT_RETENTION_DAYS). Default 365.")
+    var auditRetentionDays: Int?
+
+    @Option(help: "Seconds a connection may send nothing before it is closed, mid-request or between requests. Default 30.")
+    var idleTimeout: Int = 30
+
+    @Option(help: "Most bytes of request headers accepted. Default 16384.")
+    var maxHeaderBytes: Int = 16 * 1024
+
+    @Option(help: "Most connections served at once; more wait in the listen backlog. Default 2048.")
+    var maxConnections: Int = 2_048
+
+    @Option(help: "Bearer token /metrics requires (prefer env GATEHOUSE_METRICS_TOKEN, which `ps` does not show).")
+    var metricsToken: String?
+
+    @Option(help: "host:port to serve /metrics on instead of the main port (env GATEHOUSE_METRICS_ADDRESS).")
+    var metricsAddress: String?
+
     @Flag(help: "Seed a demo company, projects, an admin user and a service account, and print a curl line.")
     var demo = false
 
@@ -107,6 +125,25 @@ struct Serve: AsyncParsableCommand {
         guard (0...365).contains(retentionDays) else { throw ValidationError("--reinstall-retention-days must be 0 to 365") }
         configuration.reinstallRetention = TimeInterval(retentionDays * 86_400)
         configuration.sessionIdleTimeout = TimeInterval(idle)
+        let auditDays = auditRetentionDays ?? env["GATEHOUSE_AUDIT_RETENTION_DAYS"].flatMap(Int.init) ?? 365
+        guard auditDays >= 0 else { throw ValidationError("--audit-retention-days must be 0 (keep forever) or more") }
+        configuration.auditRetentionDays = auditDays
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        configuration.idleTimeout = .seconds(idleTimeout)
+        guard (1024...(1024 * 1024)).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be 1024 to 1048576") }
+        configuration.maxHeaderBytes = maxHeaderBytes
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        configuration.maxConnections = maxConnections
+        if let token = metricsToken ?? env["GATEHOUSE_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw ValidationError("the metrics token must be at least 16 characters") }
+            configuration.metricsToken = token
+        }
+        if let address = metricsAddress ?? env["GATEHOUSE_METRICS_ADDRESS"] {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (1...65_535).contains(port) else {
+                throw ValidationError("--metrics-address must be host:port, such as 127.0.0.1:9090")
+            }
+            configuration.metricsAddress = (String(address[..<colon]), port)
+        }
 
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

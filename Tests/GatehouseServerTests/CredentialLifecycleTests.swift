@@ -195,7 +195,8 @@ struct CredentialLifecycleTests {
 
     @Test(arguments: StoreKind.enabled)
     func privateKeyJWTSucceedsAndFailsOnAudienceExpiryAndReplay(_ kind: StoreKind) async throws {
-        try await TestApp.run(kind) { app in
+        // Anchored at the real time: on PostgreSQL the replay window runs on the database's clock.
+        try await TestApp.run(kind, clock: ManualClock(Date()), configure: TestApp.noSunset) { app in
             let (company, account, _) = try await app.tenant()
             let key = P256.Signing.PrivateKey()
             let point = key.publicKey.x963Representation

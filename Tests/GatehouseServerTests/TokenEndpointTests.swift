@@ -94,7 +94,11 @@ struct TokenEndpointTests {
             #expect(result.json["error"] as? String == errorCase.error)
             #expect(result.json["error_description"] is String)
             #expect(result.header("Cache-Control") == "no-store")
-            #expect(result.header("WWW-Authenticate") == nil, "only Basic failures carry a Basic challenge")
+            if result.status == .unauthorized {
+                #expect(result.header("WWW-Authenticate")?.hasPrefix("Basic realm=\"gatehouse\"") == true, "every 401 carries a challenge")
+            } else {
+                #expect(result.header("WWW-Authenticate") == nil, "only a 401 carries a challenge")
+            }
         }
     }
 

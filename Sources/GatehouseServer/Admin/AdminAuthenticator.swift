@@ -50,6 +50,9 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required", headers: challenge)
         }
         let token = String(authorization.dropFirst("bearer ".count))
+        guard token.utf8.count <= 512 else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token is not valid", headers: challenge)
+        }
         if let wait = failures.retryAfter(credential: "operator-token", address: address) {
             throw APIError(.tooManyRequests, code: "too_many_attempts", message: "too many failed attempts; retry after \(wait) s",
                            headers: [.retryAfterHeader: "\(wait)"])

@@ -129,8 +129,10 @@ public actor KeyRing {
 
     /// Re-reads the keys now and answers from what it read. The feed may move again meanwhile (another change,
     /// or our own notification coming back); the answer stands for the keys as just read.
+    /// An unknown `kid` reloads the keys only if the change feed moved or a second has passed: anyone can send
+    /// made-up kids, and each must not cost a database read and a key import.
     func mayVerifyAfterRefresh(kid: String) async -> Bool {
-        await refresh(olderThan: .zero)
+        await refresh(olderThan: .seconds(1))
         return verifiable.withLock { $0.kids.contains(kid) }
     }
 

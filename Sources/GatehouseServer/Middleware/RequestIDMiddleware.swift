@@ -6,8 +6,13 @@ import Logging
 ///
 /// It also writes the one access-log line per request. The line carries the path only, never the query
 /// string or headers, so a secret a client puts in a URL or an Authorization header cannot reach the logs.
+///
+/// An unmatched request answers JSON: 405 with `Allow` when the path is served under other methods, else 404.
+/// A 401 without a challenge (only the console's sign-in page sends one) gets `WWW-Authenticate` here, so no
+/// 401 leaves without one (RFC 9110 §15.5.2).
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -20,12 +25,21 @@ struct RequestIDMiddleware: RouterMiddleware {
         do {
             var response = try await next(request, context)
             response.headers[.requestID] = context.requestID
+            if response.status == .unauthorized, response.headers[.wwwAuthenticate] == nil {
+                // The sign-in form: a challenge naming the form, which browsers do not turn into a dialog.
+                response.headers[.wwwAuthenticate] = "Form realm=\"gatehouse\""
+            }
             context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(response.status.code)"])
             return response
         } catch let error as HTTPError where error.status == .notFound && error.body == nil {
             // No route matched: answer in the API's JSON shape, like every other error, instead of an empty body.
-            context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "404"])
-            var response = try APIError(.notFound, code: "not_found", message: "no such endpoint: \(request.method) \(path)").response(from: request, context: context)
+            let allowed = routes.allowedMethods(for: path)
+            let error = allowed.isEmpty
+                ? APIError(.notFound, code: "not_found", message: "no such endpoint: \(request.method) \(path)")
+                : APIError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))",
+                           headers: [.allow: allowed.joined(separator: ", ")])
+            context.logger.info("request", metadata: ["method": "\(request.method)", "path": "\(path)", "status": "\(error.status.code)"])
+            var response = try error.response(from: request, context: context)
             response.headers[.requestID] = context.requestID
             return response
         } catch let error as any HTTPResponseError {

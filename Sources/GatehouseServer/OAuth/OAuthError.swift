@@ -22,7 +22,8 @@ public struct OAuthError: HTTPResponseError, Sendable {
 
     public var code: Code
     public var description: String?
-    /// Set when the client authenticated with HTTP Basic, so the 401 carries `WWW-Authenticate: Basic`.
+    /// Set when the client authenticated with HTTP Basic. Every 401 carries `WWW-Authenticate: Basic` (RFC 9110
+    /// §15.5.2 requires a challenge on every 401; RFC 6749 §5.2 names Basic's), so this only records the method.
     public var challengeBasic: Bool
     /// Extra headers, e.g. deprecation headers on a refused traditional account.
     public var extraHeaders: HTTPFields = [:]
@@ -69,7 +70,7 @@ public struct OAuthError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
-        if code == .invalidClient, challengeBasic {
+        if status == .unauthorized {
             headers[.wwwAuthenticate] = "Basic realm=\"gatehouse\", charset=\"UTF-8\""
         }
         headers.append(contentsOf: extraHeaders)

@@ -39,6 +39,11 @@ struct TokenRequest: Sendable {
         if parameters.contains(where: { $0.key.contains("\0") || $0.value.contains("\0") }) {
             throw OAuthError(.invalidRequest, "parameters must not contain the NUL character")
         }
+        for (name, limit) in Self.limits {
+            if let value = parameters[name], value.utf8.count > limit {
+                throw OAuthError(.invalidRequest, "\(name) is longer than \(limit) bytes")
+            }
+        }
 
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") {
             guard parameters["client_secret"] == nil, parameters["client_assertion"] == nil else {
@@ -46,6 +51,9 @@ struct TokenRequest: Sendable {
             }
             guard let (id, secret) = decodeBasic(String(authorization.dropFirst(6))) else {
                 throw OAuthError(.invalidClient, "malformed Basic credentials", challengeBasic: true)
+            }
+            guard id.utf8.count <= Self.limits["client_id"]!, secret.utf8.count <= Self.limits["client_secret"]! else {
+                throw OAuthError(.invalidClient, "Basic credentials are longer than the limits (client_id 128 bytes, secret 512)", challengeBasic: true)
             }
             if let bodyID = parameters["client_id"], bodyID != id {
                 throw OAuthError(.invalidRequest, "client_id in the body does not match the Basic credentials")
@@ -70,6 +78,14 @@ struct TokenRequest: Sendable {
         }
         return TokenRequest(parameters: parameters, credentials: ClientCredentials(clientID: clientID, secret: ClientSecret(secret), method: .post))
     }
+
+    /// Caps applied at the parser, before any lookup, cache or audit row sees the value: what an
+    /// unauthenticated caller sends is bounded in bytes wherever it goes next. Gatehouse's own ids are 43
+    /// characters and its secrets 43; assertions are a few hundred bytes.
+    static let limits: [String: Int] = [
+        "client_id": 128, "client_secret": 512, "client_assertion": 16_384, "client_assertion_type": 128,
+        "grant_type": 64, "scope": 1_024,
+    ]
 
     /// RFC 6749 §2.3.1: the id and secret are form-encoded before Basic encoding, so decode both.
     static func decodeBasic(_ encoded: String) -> (String, String)? {

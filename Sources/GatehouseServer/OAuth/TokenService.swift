@@ -113,6 +113,8 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     /// Checks signature, `typ`, issuer and expiry, then the live client state: it must exist, be enabled
     /// and still be on the generation the token was issued under.
     func verify(_ token: String) async throws(TokenRejection) -> VerifiedToken {
+        // Gatehouse's tokens are under 1 KB; anything far larger is refused before it is parsed or cached.
+        guard token.utf8.count <= 4_096 else { throw .malformed }
         guard let header = Self.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
         // Only tokens that name a key, and a key that is still published, verify: a retired key's tokens end
         // at once, cached signature or not.

@@ -111,6 +111,16 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
 /// The rules for a client's registered JWKS: one to ten public keys that jwt-kit can load. Private or
 /// symmetric key material is refused outright, so a pasted private key never reaches the database.
 enum ClientJWKS {
+    static let minimumRSABits = 2048
+
+    /// The size of an RSA modulus given as base64url (RFC 7518 §6.3.1.1), leading zero bits excluded.
+    static func modulusBits(_ n: String) -> Int {
+        var base64 = n.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let bytes = Data(base64Encoded: base64).map(Array.init), let first = bytes.firstIndex(where: { $0 != 0 }) else { return 0 }
+        return (bytes.count - first) * 8 - bytes[first].leadingZeroBitCount
+    }
+
     static func validate(_ json: String) async throws -> Int {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], let keys = object["keys"] as? [[String: Any]] else {
             throw DomainError(.malformed, "body must be a JWKS: {\"keys\":[…]}", fields: ["keys": "must be a JWKS object"])
@@ -118,6 +128,13 @@ enum ClientJWKS {
         guard !keys.isEmpty, keys.count <= 10 else { throw ValidationError("a JWKS needs 1 to 10 keys", fields: ["keys": "1 to 10 keys"]) }
         for (i, key) in keys.enumerated() where key["d"] != nil || key["p"] != nil || key["k"] != nil {
             throw ValidationError("JWKS must contain public keys only", fields: ["keys[\(i)]": "contains private or symmetric key material"])
+        }
+        for (i, key) in keys.enumerated() where (key["kty"] as? String) == "RSA" {
+            let bits = (key["n"] as? String).map(modulusBits) ?? 0
+            guard bits >= minimumRSABits else {
+                throw ValidationError("RSA keys must be at least \(minimumRSABits) bits (NIST SP 800-131A)",
+                                      fields: ["keys[\(i)].n": "\(bits)-bit modulus; at least \(minimumRSABits) bits required"])
+            }
         }
         do {
             _ = try await JWTKeyCollection().add(jwksJSON: json)

@@ -15,6 +15,8 @@ struct SignedIn: Sendable {
 enum SignInRefusal: Error, Equatable {
     case serviceAccount
     case invalidCredentials
+    /// The password executor is full; nothing was checked, so nothing counts as a failure.
+    case busy
 }
 
 /// Human sessions, for the console and for the admin API's cookie path alike: sign in, resolve a cookie,
@@ -37,7 +39,14 @@ struct Sessions<Store: PersonStore & SessionStore & AuditStore>: Sendable {
         let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
         let found = try? await store.login(email: email)
         let hash = found?.person.canLogIn == true ? found?.passwordHash : nil
-        let ok = (try? await passwords.verify(password, against: hash ?? dummyHash)) ?? false
+        let ok: Bool
+        do {
+            ok = try await passwords.verify(password, against: hash ?? dummyHash)
+        } catch is PasswordHasherBusy {
+            throw .busy
+        } catch {
+            ok = false
+        }
         if let found, !found.person.canLogIn {
             await auditor.record("login", by: Caller(.contact(personID: found.person.id), remoteAddress: caller.remoteAddress, requestID: caller.requestID),
                                  target: nil, outcome: "refused", detail: "service account contact")

@@ -58,6 +58,8 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
 
+    static let defaultChallenge = "Bearer realm=\"gatehouse\""
+
     private struct Body: Encodable {
         struct Detail: Encodable {
             let code: String
@@ -70,6 +72,10 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try JSONResponse.make(Body(error: .init(code: code, message: message, fields: fields)), status: status)
         response.headers.append(contentsOf: headers)
+        // RFC 9110 §15.5.2: a 401 MUST carry a challenge. Surfaces with their own realm set it; this is the floor.
+        if status == .unauthorized, response.headers[.wwwAuthenticate] == nil {
+            response.headers[.wwwAuthenticate] = Self.defaultChallenge
+        }
         return response
     }
 }

@@ -15,13 +15,23 @@ struct Auditor<Store: AuditStore>: Sendable {
                      remoteAddress: caller.remoteAddress, requestID: caller.requestID, companyID: caller.companyID)
     }
 
+    /// Cuts a field to `limit` bytes (on a character boundary), marking the cut. Unauthenticated callers name
+    /// themselves and their errors echo input, so no audit row can grow with what a stranger sends.
+    static func bounded(_ text: String, _ limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var cut = Substring(text)
+        while cut.utf8.count > limit - 3 { cut = cut.dropLast() }
+        return cut + "…"
+    }
+
     /// For callers that are not yet an ``Actor``: a token request names the client it claims to be.
     func record(
         _ action: String, actor: String, target: String?, outcome: String = "success", detail: String? = nil,
         remoteAddress: String?, requestID: String?, companyID: Int64? = nil
     ) async {
         let entry = AuditEntry(
-            companyID: companyID, at: clock.now, actor: actor, action: action, target: target, outcome: outcome, detail: detail,
+            companyID: companyID, at: clock.now, actor: Self.bounded(actor, 200), action: action, target: target.map { Self.bounded($0, 200) },
+            outcome: outcome, detail: detail.map { Self.bounded($0, 500) },
             remoteAddress: remoteAddress, requestID: requestID
         )
         do {

@@ -54,6 +54,11 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
             return renderLogin(email: email, error: "Enter your email and password.", status: .unprocessableContent)
         }
         let address = context.remoteAddressString
+        // Longer than any stored email or bcrypt password could be: refused before any lookup, as a failure.
+        guard email.utf8.count <= 254, password.utf8.count <= 72 else {
+            await failures.recordFailure(credential: String(email.utf8.prefix(254)) ?? "", address: address)
+            return renderLogin(email: "", error: "Invalid email or password.", status: .unauthorized)
+        }
         if let wait = failures.retryAfter(credential: email, address: address) {
             var response = renderLogin(email: email, error: "Too many failed sign-ins. Wait \(wait) seconds, then try again.", status: .tooManyRequests)
             response.headers[.retryAfterHeader] = "\(wait)"
@@ -63,6 +68,10 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
             let (value, signedIn) = try await sessions.signIn(email: email, password: password, caller: context.caller(.operator(name: nil)))
             var response = Renderer.redirect(try await landing(for: signedIn.person.id))
             response.setCookie(cookie(configuration.sessionCookieName, value, maxAge: Int(configuration.sessionLifetime)))
+            return response
+        } catch SignInRefusal.busy {
+            var response = renderLogin(email: email, error: "Sign-in is busy right now. Please try again in a moment.", status: .serviceUnavailable)
+            response.headers[.retryAfterHeader] = "1"
             return response
         } catch SignInRefusal.serviceAccount {
             return renderLogin(email: email, error: "Service accounts cannot log in: their contact only holds the account's permissions.", status: .forbidden)

@@ -43,13 +43,17 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     /// Returns the cached value, or loads it. The epoch is read *before* loading, so a change that commits
     /// during the load leaves the entry already stale.
-    public func value(for key: Key, load: () async throws -> Value) async throws -> Value {
+    ///
+    /// `keep` decides whether a loaded value is worth an entry: a miss for a key that anyone on the internet
+    /// can invent (an unknown `client_id`) is not, or a flood of made-up keys would evict the real ones.
+    public func value(for key: Key, keep: (Value) -> Bool = { _ in true }, load: () async throws -> Value) async throws -> Value {
         let epoch = feed.current
         let now = ContinuousClock.now
         if let entry = entries.withLock({ $0[key] }), entry.epoch == epoch, now - entry.storedAt < ttl {
             return entry.value
         }
         let value = try await load()
+        guard keep(value) else { return value }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(epoch: epoch, storedAt: now, value: value)
@@ -66,7 +70,7 @@ extension Database {
         var attempt = 0
         while !Task.isCancelled {
             do {
-                let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: logger)
+                let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: Database.driverLogger(logger))
                 changes.bump()
                 attempt = 0
                 do {

@@ -40,6 +40,7 @@ public final class Database: Sendable {
 
     /// Opens (creating it and its directory if needed) an SQLite file, in WAL mode.
     public static func sqlite(path: String, logger: Logger) throws -> Database {
+        let logger = driverLogger(logger)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -57,6 +58,7 @@ public final class Database: Sendable {
 
     /// Connects to PostgreSQL by URL; `searchPath` lets tests isolate themselves in a schema.
     public static func postgres(url: String, searchPath: [String]? = nil, maxConnectionsPerEventLoop: Int = 4, logger: Logger) throws -> Database {
+        let logger = driverLogger(logger)
         var configuration = try SQLPostgresConfiguration(url: url)
         if let searchPath { configuration.searchPath = searchPath }
         let pool = EventLoopGroupConnectionPool(
@@ -85,6 +87,15 @@ public final class Database: Sendable {
         self.logger = logger
     }
 
+    /// The logger the SQL drivers get: never below `info`, whatever the server's level. At `debug` SQLKit logs
+    /// every bind value, and at `trace` postgres-nio logs each message it sends and receives, rows included;
+    /// both would write password hashes, CSRF tokens and version keys into the logs.
+    public static func driverLogger(_ logger: Logger) -> Logger {
+        var capped = logger
+        if capped.logLevel < .info { capped.logLevel = .info }
+        return capped
+    }
+
     /// Runs `body` on one connection, outside any transaction. On SQLite this is a read-only connection:
     /// writes go through ``transaction(_:)``, ``write(_:)`` or ``withWriter(_:)``.
     public func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -92,7 +103,7 @@ public final class Database: Sendable {
         case .sqlite(_, let readers):
             let connection = try await readers.requestConnection(logger: logger).get()
             defer { readers.releaseConnection(connection, logger: logger) }
-            return try await body(connection.sql())
+            return try await body(connection.sql(queryLogLevel: nil))
         case .postgres:
             return try await withWriter(body)
         }
@@ -105,11 +116,11 @@ public final class Database: Sendable {
         case .sqlite(let writer, _):
             let connection = try await writer.requestConnection(logger: logger).get()
             defer { writer.releaseConnection(connection, logger: logger) }
-            return try await body(connection.sql())
+            return try await body(connection.sql(queryLogLevel: nil))
         case .postgres(let pool):
             let connection = try await pool.requestConnection(logger: logger).get()
             defer { pool.releaseConnection(connection, logger: logger) }
-            return try await body(connection.sql())
+            return try await body(connection.sql(queryLogLevel: nil))
         }
     }
 

@@ -81,7 +81,7 @@ extension ServiceAccount {
 
 extension SQLStore: ClientStore {
     public func clientRecord(clientID: String) async throws -> ClientRecord? {
-        try await caches.clients.value(for: clientID) { try await loadClientRecord(clientID: clientID) }
+        try await caches.clients.value(for: clientID, keep: { $0 != nil }) { try await loadClientRecord(clientID: clientID) }
     }
 
     func loadClientRecord(clientID: String) async throws -> ClientRecord? {

@@ -41,21 +41,30 @@ extension SQLStore: CredentialStore {
         try await database.withConnection { db in try await Self.secrets(clientPK: clientPK, on: db) }
     }
 
+    /// The two-slot index (migration 7) is what bounds active secrets: a rotation takes the slot no live
+    /// secret holds, so of two rotations racing for it one commits and the other meets the unique index and
+    /// answers 409, on either engine. The read below only picks the slot and sets the overlap.
     public func rotateSecret(clientPK: Int64, newHash: String, previousExpiresAt: Date, at now: Date) async throws -> [StoredSecret] {
         let t = now.unixSeconds
-        return try await database.transaction { db in
-            let active = try await Self.secrets(clientPK: clientPK, on: db).filter { $0.isActive(at: now) }
-            guard active.count < 2 else {
-                throw StoreError(.conflict, "two secrets are already active; retire one before rotating again")
+        do {
+            return try await database.transaction { db in
+                // Expired secrets are dead weight, and free their slot.
+                try await db.raw("DELETE FROM client_secrets WHERE client_pk = \(bind: clientPK) AND expires_at IS NOT NULL AND expires_at <= \(bind: t)").run()
+                let rows = try await db.raw("SELECT id, slot, expires_at FROM client_secrets WHERE client_pk = \(bind: clientPK)").all()
+                guard rows.count < 2 else {
+                    throw StoreError(.conflict, "two secrets are already active; retire one before rotating again")
+                }
+                for row in rows {
+                    let expiry = min(try row.optionalInt("expires_at") ?? previousExpiresAt.unixSeconds, previousExpiresAt.unixSeconds)
+                    try await db.raw("UPDATE client_secrets SET expires_at = \(bind: expiry) WHERE id = \(bind: try row.int("id"))").run()
+                }
+                let taken = try rows.first.map { try $0.int("slot") }
+                let slot: Int64 = taken == 0 ? 1 : 0
+                try await db.raw("INSERT INTO client_secrets (client_pk, hash, created_at, slot) VALUES (\(bind: clientPK), \(bind: newHash), \(bind: t), \(bind: slot))").run()
+                return try await Self.secrets(clientPK: clientPK, on: db)
             }
-            for secret in active {
-                let expiry = min(secret.expiresAt ?? previousExpiresAt, previousExpiresAt).unixSeconds
-                try await db.raw("UPDATE client_secrets SET expires_at = \(bind: expiry) WHERE id = \(bind: secret.id)").run()
-            }
-            // Expired secrets are dead weight: drop them so the table only holds what may still verify.
-            try await db.raw("DELETE FROM client_secrets WHERE client_pk = \(bind: clientPK) AND expires_at IS NOT NULL AND expires_at <= \(bind: t)").run()
-            _ = try await db.insertReturningID("INSERT INTO client_secrets (client_pk, hash, created_at) VALUES (\(bind: clientPK), \(bind: newHash), \(bind: t)) RETURNING id")
-            return try await Self.secrets(clientPK: clientPK, on: db)
+        } catch let error where database.isUniqueViolation(error) {
+            throw StoreError(.conflict, "another rotation of this client's secret happened at the same time; two secrets are already active")
         }
     }
 
@@ -104,9 +113,7 @@ extension SQLStore: CredentialStore {
 
     public func revokeToken(jti: String, expiresAt: Date) async throws {
         try await database.write { db in
-            if try await db.raw("SELECT jti FROM revoked_tokens WHERE jti = \(bind: jti)").first() == nil {
-                try await db.raw("INSERT INTO revoked_tokens (jti, expires_at) VALUES (\(bind: jti), \(bind: expiresAt.unixSeconds))").run()
-            }
+            try await db.raw("INSERT INTO revoked_tokens (jti, expires_at) VALUES (\(bind: jti), \(bind: expiresAt.unixSeconds)) ON CONFLICT (jti) DO NOTHING").run()
         }
     }
 
@@ -118,12 +125,21 @@ extension SQLStore: CredentialStore {
         }
     }
 
+    /// The replay window runs on the database's clock: on PostgreSQL every node compares against one "now",
+    /// so a node whose clock runs fast cannot drop a jti another node still needs. One statement decides
+    /// freshness (`ON CONFLICT DO NOTHING`), so two nodes racing on one assertion cannot both accept it.
     public func useAssertion(jti: String, expiresAt: Date, at now: Date) async throws -> Bool {
-        try await database.transaction { db in
-            try await db.raw("DELETE FROM used_assertions WHERE expires_at < \(bind: now.unixSeconds)").run()
-            if try await db.raw("SELECT jti FROM used_assertions WHERE jti = \(bind: jti)").first() != nil { return false }
-            try await db.raw("INSERT INTO used_assertions (jti, expires_at) VALUES (\(bind: jti), \(bind: expiresAt.unixSeconds))").run()
-            return true
+        let kind = database.kind
+        // No cache reads this table, so no change is announced.
+        return try await database.withWriter { db in
+            let databaseNow = kind == .postgres
+                ? SQLQueryString("CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)") : SQLQueryString("\(bind: now.unixSeconds)")
+            try await db.raw("DELETE FROM used_assertions WHERE expires_at < \(databaseNow)").run()
+            let inserted = try await db.raw("""
+                INSERT INTO used_assertions (jti, expires_at) VALUES (\(bind: jti), \(bind: expiresAt.unixSeconds))
+                ON CONFLICT (jti) DO NOTHING RETURNING jti
+                """).first()
+            return inserted != nil
         }
     }
 }

@@ -43,6 +43,13 @@ struct TestApp {
         return configuration
     }
 
+    /// For tests on the real time (the PostgreSQL replay window reads the database's clock): traditional
+    /// accounts sunset years ahead, so they still work today.
+    static func noSunset(_ configuration: inout GatehouseConfiguration) {
+        let far = Date().addingTimeInterval(10 * 365 * 86_400)
+        configuration.sunsetPolicy = try! SunsetPolicy(deprecatedAt: far, creationBlockedAt: far.addingTimeInterval(86_400), sunsetAt: far.addingTimeInterval(2 * 86_400))
+    }
+
     /// Builds the app, runs `body` against it through Hummingbird's test client, then drops the store.
     static func run<T: Sendable>(
         _ kind: StoreKind,

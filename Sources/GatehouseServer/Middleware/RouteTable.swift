@@ -1,0 +1,44 @@
+import Hummingbird
+import Synchronization
+
+/// The registered routes, so an unmatched request can be told apart: a path nothing serves (404) or a path
+/// served under other methods (405 with `Allow`, RFC 9110 §15.5.6). Filled once the router is complete, and
+/// read only on the error path.
+final class RouteTable: Sendable {
+    private struct Route: Sendable {
+        let segments: [Substring]
+        let method: String
+    }
+
+    private let routes = Mutex<[Route]>([])
+
+    func load(_ descriptions: [(path: String, method: String)]) {
+        let parsed = descriptions.map { Route(segments: $0.path.split(separator: "/"), method: $0.method) }
+        routes.withLock { $0 = parsed }
+    }
+
+    /// The methods served at `path`, sorted; empty when no route matches it at all. HEAD comes with GET, as
+    /// Hummingbird answers it.
+    func allowedMethods(for path: String) -> [String] {
+        let requested = path.split(separator: "/")
+        var methods = Set<String>()
+        for route in routes.withLock({ $0 }) where Self.matches(route.segments, requested) {
+            methods.insert(route.method)
+            if route.method == "GET" { methods.insert("HEAD") }
+        }
+        return methods.sorted()
+    }
+
+    /// `:name` and `{name}` match one segment, `*` one, `**` the rest.
+    static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
+        var i = 0
+        for (index, element) in pattern.enumerated() {
+            if element == "**" { return path.count > index }
+            guard i < path.count else { return false }
+            let isParameter = element.hasPrefix(":") || (element.hasPrefix("{") && element.hasSuffix("}")) || element == "*"
+            if !isParameter && element != path[i] { return false }
+            i += 1
+        }
+        return i == path.count
+    }
+}
