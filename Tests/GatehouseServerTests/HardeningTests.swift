@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseServer
+import GatehouseStore
 import HTTPTypes
 import Logging
 import Testing
@@ -214,6 +215,10 @@ struct FailureLimitTests {
             #expect(blocked.status == .tooManyRequests, "even the right secret waits at the attacker's address")
             #expect(blocked.header("Retry-After") == "2")
             #expect(blocked.json["error"] as? String == "slow_down")
+            let rowsBefore = try await app.runtime.store.auditEntries(AuditFilter(action: "token.issue"), limit: 1, offset: 0).total
+            for _ in 0..<10 { _ = try await token(app, account, secret: "wrong-secret", from: "203.0.113.5") }
+            #expect(try await app.runtime.store.auditEntries(AuditFilter(action: "token.issue"), limit: 1, offset: 0).total == rowsBefore,
+                    "throttled guesses are counted in metrics, not written to the audit")
             #expect(try await token(app, account, secret: account.secret, from: "198.51.100.7").status == .ok, "the real client elsewhere is untouched")
 
             app.clock.advance(by: 3)

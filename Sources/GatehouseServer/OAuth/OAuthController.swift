@@ -107,6 +107,9 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             // Every failure answers in RFC 6749's shape and is counted, whichever layer raised it.
             let error = OAuthError(wrapping: error)
             metrics.tokenRequest(outcome: error.code.rawValue, duration: ContinuousClock.now - start)
+            // A throttled attempt is counted, not audited: the failures that caused the block are in the audit
+            // already, and a row per throttled guess would let an attacker grow the database at will.
+            guard error.code != .slowDown else { throw error }
             await auditor.record(
                 "token.issue", actor: clientID.map { "client:\($0)" } ?? "anonymous", target: clientID,
                 outcome: "failure", detail: "\(error.code): \(error.description ?? "")",

@@ -3,6 +3,9 @@ import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// bcrypt for human passwords only, on its own bounded executor.
 ///
@@ -58,6 +61,20 @@ final class PasswordExecutor: Sendable {
         pool.start()
     }
 
+    /// Puts this thread in Linux's `SCHED_IDLE` class (or, failing that, at nice 19). The threads may take every
+    /// core, but any request thread that wants a core preempts them at once, so a login flood spends only the
+    /// CPU that token issuance and REST calls leave idle.
+    private static func yieldToRequests() {
+        #if os(Linux)
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        if sched_setscheduler(0, 5 /* SCHED_IDLE */, &parameters) != 0 {
+            // On Linux the nice value is per thread, and `who == 0` names the calling thread.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        }
+        #endif
+    }
+
     var peakRunning: Int { peak.load(ordering: .relaxed) }
     var admittedNow: Int { admitted.load(ordering: .relaxed) }
 
@@ -66,6 +83,7 @@ final class PasswordExecutor: Sendable {
         defer { admitted.wrappingSubtract(1, ordering: .relaxed) }
         guard now <= maxAdmitted else { throw PasswordHasherBusy() }
         return try await pool.runIfActive {
+            Self.yieldToRequests()
             let (_, current) = self.running.wrappingAdd(1, ordering: .relaxed)
             defer { self.running.wrappingSubtract(1, ordering: .relaxed) }
             var seen = self.peak.load(ordering: .relaxed)
