@@ -11,6 +11,9 @@ import Logging
 import NIOPosix
 import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The hardening issue's second half: what unauthenticated traffic can make the server store, hold or log,
 /// and the HTTP hygiene around it.
@@ -290,4 +293,79 @@ final class Counter: Sendable {
     private let count = Mutex(0)
     func increment() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
+}
+
+/// The connection limits, against a live server over raw sockets: what a slow or greedy client meets.
+@Suite("Connection limits")
+struct ConnectionLimitTests {
+    @Test func anIdleConnectionIsClosedMidRequest() async throws {
+        try await TestApp.run(.sqlite, live: true, configure: { $0.idleTimeout = .seconds(1) }) { app in
+            let socket = try RawSocket(port: try #require(app.client.port))
+            defer { socket.close() }
+            try socket.send("GET /health HTTP/1.1\r\nHost: x\r\n")   // headers never finished
+            let answer = await socket.receive(waiting: 5)
+            #expect(answer.closed, "the server hangs up on a client that stops sending")
+        }
+    }
+
+    @Test func headersPastTheLimitAreRefused() async throws {
+        try await TestApp.run(.sqlite, live: true, configure: { $0.maxHeaderBytes = 2048 }) { app in
+            let socket = try RawSocket(port: try #require(app.client.port))
+            defer { socket.close() }
+            try socket.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: \(String(repeating: "a", count: 4096))\r\n\r\n")
+            let answer = await socket.receive(waiting: 5)
+            #expect(!answer.text.hasPrefix("HTTP/1.1 200"), "4 KB of headers against a 2 KB limit is not served: \(answer.text.prefix(40))")
+            let small = try RawSocket(port: try #require(app.client.port))
+            defer { small.close() }
+            try small.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(await small.receive(waiting: 5).text.hasPrefix("HTTP/1.1 200"))
+        }
+    }
+    // The connection cap is tested against the real binary (Tests/Browser/test_process_limits.py): Hummingbird's
+    // live test harness does not apply `availableConnectionsDelegate`.
+}
+
+/// A blocking TCP socket to 127.0.0.1 with a receive deadline; enough to speak HTTP/1.1 by hand.
+final class RawSocket: @unchecked Sendable {
+    // @unchecked: the descriptor is used from one test task at a time.
+    private var descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw TestFailure("connect failed: \(errno)") }
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw TestFailure("send failed") }
+    }
+
+    /// What arrives within `seconds`; `closed` when the peer hung up. The wait blocks a Dispatch thread, not
+    /// one of Swift concurrency's few cooperative threads, which the server under test needs to answer.
+    func receive(waiting seconds: Int) async -> (text: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingReceive(waiting: seconds)) }
+        }
+    }
+
+    private func blockingReceive(waiting seconds: Int) -> (text: String, closed: Bool) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = Glibc.recv(descriptor, &buffer, buffer.count, 0)
+        if count == 0 { return ("", true) }
+        if count < 0 { return ("", errno == ECONNRESET) }
+        return (String(decoding: buffer[..<count], as: UTF8.self), false)
+    }
+
+    func close() {
+        if descriptor >= 0 { Glibc.close(descriptor); descriptor = -1 }
+    }
 }
