@@ -5,16 +5,22 @@ import Foundation
 public enum RandomToken {
     /// `byteCount` random bytes as unpadded base64url.
     public static func base64URL(byteCount: Int) -> String {
-        Data(bytes(byteCount)).base64URLEncodedString()
+        ByteText.base64URL(bytes(byteCount))
     }
 
     /// `byteCount` random bytes as lowercase hex.
     public static func hex(byteCount: Int) -> String {
-        bytes(byteCount).map { String(format: "%02x", $0) }.joined()
+        ByteText.hex(bytes(byteCount))
     }
 
     static func bytes(_ count: Int) -> [UInt8] {
+        // One `getrandom` call per 8 bytes, not one per byte.
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var result = [UInt8]()
+        result.reserveCapacity(count + 8)
+        while result.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { result.append(contentsOf: $0) }
+        }
+        return Array(result.prefix(count))
     }
 }

@@ -29,6 +29,9 @@ public actor KeyRing {
     /// The kids that may verify, readable without an actor hop on every REST call, with the change-feed epoch
     /// they were computed at: a moved feed means "ask again after a refresh".
     private nonisolated let verifiable = Mutex<(epoch: UInt64, kids: Set<String>)>((0, []))
+    /// The keys that may sign, with when and at which epoch they were loaded: signing reads them without an
+    /// actor hop, so both cores sign at once (the actor only serialises loading).
+    private nonisolated let signers = Mutex<(epoch: UInt64, loadedAt: ContinuousClock.Instant, keys: [ES256Signer])>((0, .now, []))
 
     public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock, retention: TimeInterval, changes: ChangeFeed? = nil) {
         self.store = store
@@ -71,15 +74,19 @@ public actor KeyRing {
         let fresh = JWTKeyCollection()
         self.keys = stored
         let published = publishedKeys()
+        var signing: [ES256Signer] = []
         for key in published {
             let raw = try masterKey.open(key.sealedPrivateKey)
             let privateKey = try P256.Signing.PrivateKey(rawRepresentation: raw)
             await fresh.add(ecdsa: try ES256PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
+            if key.retiredAt == nil { signing.append(ES256Signer(kid: key.kid, activatesAt: key.activatesAt, privateKey: privateKey)) }
         }
         self.collection = fresh
-        self.loadedAt = ContinuousClock.now
+        let now = ContinuousClock.now
+        self.loadedAt = now
         self.loadedEpoch = epoch
         verifiable.withLock { $0 = (epoch, Set(published.map(\.kid))) }
+        signers.withLock { $0 = (epoch, now, signing) }
     }
 
     /// Re-reads the keys if the last read is older than `interval`; a failed read keeps the current set.
@@ -98,12 +105,18 @@ public actor KeyRing {
         return key.kid
     }
 
-    func sign(_ claims: AccessTokenClaims) async throws -> String {
-        await refresh(olderThan: Self.refreshInterval)
-        let kid = try signingKID()
-        var header = JWTHeader()
-        header.typ = "at+jwt"
-        return try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: header)
+    /// Signs with the newest active key, off the actor. Only a moved change feed or a 30-second-old load
+    /// makes it wait for a refresh first.
+    nonisolated func sign(_ claims: AccessTokenClaims) async throws -> String {
+        let (epoch, loadedAt, _) = signers.withLock { $0 }
+        if (changes.map { $0.current != epoch } ?? false) || ContinuousClock.now - loadedAt > Self.refreshInterval {
+            await refresh(olderThan: Self.refreshInterval)
+        }
+        let now = clock.now
+        guard let signer = signers.withLock({ $0.keys }).filter({ $0.activatesAt <= now }).max(by: { $0.activatesAt < $1.activatesAt }) else {
+            throw ConfigurationError("no active signing key")
+        }
+        return try signer.sign(claims)
     }
 
     func verify(_ token: String) async throws -> AccessTokenClaims {
