@@ -3,14 +3,28 @@ import GatehouseCore
 import SQLKit
 
 extension SQLStore: AuditStore {
+    /// Waits until the row is durable, sharing the commit with every row submitted meanwhile (``GroupCommit``).
     public func append(_ e: AuditEntry) async throws {
-        try await database.withWriter { db in
-            try await db.raw("""
-                INSERT INTO audit_log (company_id, at, actor, action, target, outcome, detail, remote_address, request_id)
-                VALUES (\(bind: e.companyID), \(bind: e.at.unixSeconds), \(bind: e.actor), \(bind: e.action), \(bind: e.target), \(bind: e.outcome),
-                    \(bind: e.detail), \(bind: e.remoteAddress), \(bind: e.requestID))
-                """).run()
+        try await auditCommits.submit(e)
+    }
+
+    /// One multi-row INSERT: atomic on both engines, so a batch is written whole or not at all.
+    static func insert(_ entries: [AuditEntry], into database: Database) async throws {
+        var query = SQLQueryString("INSERT INTO audit_log (company_id, at, actor, action, target, outcome, detail, remote_address, request_id) VALUES ")
+        for (i, e) in entries.enumerated() {
+            query.appendLiteral(i == 0 ? "(" : ", (")
+            query.appendInterpolation(bind: e.companyID); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.at.unixSeconds); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.actor); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.action); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.target); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.outcome); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.detail); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.remoteAddress); query.appendLiteral(", ")
+            query.appendInterpolation(bind: e.requestID); query.appendLiteral(")")
         }
+        let statement = query
+        try await database.withWriter { db in try await db.raw(statement).run() }
     }
 
     public func auditEntries(_ filter: AuditFilter, limit: Int, offset: Int) async throws -> (items: [AuditEntry], total: Int) {

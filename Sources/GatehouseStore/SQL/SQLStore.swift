@@ -14,6 +14,9 @@ public struct SQLStore: Sendable {
     /// The reads on every REST call's path: client state, the caller's access, revocations and app
     /// installations. Invalidated by any committed change (see ``ChangeFeed``).
     let caches: Caches
+    /// Audit rows are written in shared commits (see ``GroupCommit``); 200 rows keep a batch's binds far
+    /// below both engines' limits.
+    let auditCommits: GroupCommit<AuditEntry>
 
     struct Caches: Sendable {
         let clients: ReadCache<String, ClientRecord?>
@@ -42,6 +45,7 @@ public struct SQLStore: Sendable {
         self.database = database
         self.clock = clock
         self.caches = Caches(feed: database.changes, ttl: cacheTTL)
+        self.auditCommits = GroupCommit(maxBatch: 200) { entries in try await SQLStore.insert(entries, into: database) }
     }
 
     /// Applies pending migrations; see ``MigrationRunner``.
