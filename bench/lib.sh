@@ -18,6 +18,10 @@ start_server() {
     export GATEHOUSE_ADMIN_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     local db_args=(--data-directory "$DATA")
     [ -n "${DATABASE:-}" ] && db_args+=(--database "$DATABASE")
+    if [ -n "${SEED_ACCOUNTS:-}" ]; then
+        # Bulk accounts before the server starts, through the same service as the admin API.
+        "$BIN" seed "${db_args[@]}" --service-accounts "$SEED_ACCOUNTS" --companies "${SEED_COMPANIES:-1}" --output "$DATA/accounts.txt" >&2
+    fi
     LOG_LEVEL=warning "$BIN" serve --port "$PORT" "${db_args[@]}" \
         --traditional-deprecated-at 2100-01-01 --traditional-creation-blocked-at 2100-01-02 --traditional-sunset-at 2100-01-03 \
         "$@" >"$DATA/server.log" 2>&1 &
@@ -40,6 +44,17 @@ db_mb() {
     else
         du -cb "$DATA"/gatehouse.sqlite* | awk '/total/ {printf "%.1f", $1 / 1048576}'
     fi
+}
+
+# measure [wrk args]: "req/s p50_ms p99_ms"; exits non-zero if any answer was not 2xx.
+measure() {
+    local out
+    out=$(wrk -t"$THREADS" -c"${CONNECTIONS:-16}" -d"${DURATION:-10s}" --latency "$@" 2>&1)
+    if echo "$out" | grep -q "Non-2xx"; then echo "non-2xx answers: $out" >&2; exit 1; fi
+    echo "$out" | awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /Requests\/sec/ { rps = $2 }
+        END { printf "%s %.2f %.2f\n", rps, p50, p99 }'
 }
 
 # rate [wrk args]: requests/second; exits non-zero if any answer was not 2xx.

@@ -1,78 +1,78 @@
 #!/usr/bin/env bash
-# Load figures for Gatehouse, as ratios against the same server's /health, measured in one run.
+# Load figures for Gatehouse, as ratios against the same server's /health, the median of RUNS runs.
 #
-#   bash bench/run.sh                 # release build (swift build -c release), SQLite
-#   BUILD=debug bash bench/run.sh     # debug build, for a quick look only
-#   DATABASE=postgres://… bash bench/run.sh
+#   bash bench/run.sh                          # release build, SQLite, 10 accounts, 3 runs
+#   ACCOUNTS=100000 bash bench/run.sh          # issuance rotates over 100,000 seeded accounts
+#   DATABASE=postgres://… bash bench/run.sh    # an empty database
+#   BUILD=debug RUNS=1 DURATION=3s bash bench/run.sh
 #
-# Traffic goes to 127.0.0.1 only; every wrk run is bounded by DURATION (default 10 s). The sunset dates are
-# moved to 2100 so the traditional account used here is in the active phase (no deprecation headers).
+# Every row runs wrk with THREADS threads x CONNECTIONS connections (2 x 64) for DURATION (10 s) on
+# 127.0.0.1. A run measures /health and then each endpoint; its ratios use its own /health. The script prints
+# the median ratio, req/s, p50 and p99 of each row, the server's RSS at the end, and fails if any answer was
+# not 2xx. The sunset dates are moved to 2100 so the accounts are in the active phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
-BUILD="${BUILD:-release}"
-DURATION="${DURATION:-10s}"
-CONNECTIONS="${CONNECTIONS:-16}"
-THREADS="${THREADS:-2}"
-PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')}"
-BASE="http://127.0.0.1:$PORT"
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk" >&2; exit 1; }
+RUNS="${RUNS:-3}"
+ACCOUNTS="${ACCOUNTS:-10}"
+export CONNECTIONS="${CONNECTIONS:-64}" DURATION="${DURATION:-10s}"
+SEED_ACCOUNTS="$ACCOUNTS" SEED_COMPANIES="$(( ACCOUNTS >= 100 ? ACCOUNTS / 100 : 1 ))" \
+    start_server --rate-limit-hourly 100000000 --rate-limit-spike 100000000
 
-swift build -c "$BUILD" --product gatehouse >/dev/null
-BIN="$(swift build -c "$BUILD" --show-bin-path)/gatehouse"
-DATA="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
-export GATEHOUSE_ADMIN_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-DB_ARGS=(--data-directory "$DATA")
-[ -n "${DATABASE:-}" ] && DB_ARGS+=(--database "$DATABASE")
-LOG_LEVEL=warning "$BIN" serve --port "$PORT" "${DB_ARGS[@]}" --rate-limit-hourly 100000000 --rate-limit-spike 100000000 \
-    --traditional-deprecated-at 2100-01-01 --traditional-creation-blocked-at 2100-01-02 --traditional-sunset-at 2100-01-03 >"$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.1; done
-
-admin() { curl -sf -X "$1" "$BASE/admin/v1$2" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-
-COMPANY=$(admin POST /companies '{"name":"Bench Co"}' | json '["id"]')
+# The REST caller: its own company, a project, portfolio read.
+make_account "Bench Co"
 PROJECT=$(admin POST "/companies/$COMPANY/projects" '{"name":"Bench Tower"}' | json '["id"]')
-ACCOUNT=$(admin POST "/companies/$COMPANY/service_accounts" '{"name":"Bench","app_type":"custom"}')
-CLIENT_ID=$(echo "$ACCOUNT" | json '["client_id"]')
-SECRET=$(echo "$ACCOUNT" | json '["client_secret"]')
-CONTACT=$(echo "$ACCOUNT" | json '["contact"]["id"]')
+CONTACT=$(admin GET "/companies/$COMPANY/service_accounts" | json '[0]["contact"]["id"]')
 admin PUT "/companies/$COMPANY/people/$CONTACT/permissions" '{"tools":{"portfolio":"readonly"}}' >/dev/null
 TOKEN=$(curl -sf -X POST "$BASE/oauth/token" -d grant_type=client_credentials -d "client_id=$CLIENT_ID" -d "client_secret=$SECRET" | json '["access_token"]')
 
+# Issuance rotates over every seeded account, each thread from its own starting point.
 cat >"$DATA/token.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$SECRET"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+local accounts = {}
+for line in io.lines("$DATA/accounts.txt") do
+    local _, id, secret = line:match("^(%S+) (%S+) (%S+)$")
+    accounts[#accounts + 1] = "grant_type=client_credentials&client_id=" .. id .. "&client_secret=" .. secret
+end
+local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+local n = 0
+function init(args) n = math.random(1, #accounts) end
+function request()
+    n = n % #accounts + 1
+    return wrk.format("POST", "/oauth/token", headers, accounts[n])
+end
 LUA
 cat >"$DATA/rest.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 wrk.headers["Procore-Company-Id"] = "$COMPANY"
 LUA
 
-rate() {  # prints requests/second and fails if any request was not 2xx
-    local out
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1)
-    if echo "$out" | grep -q "Non-2xx"; then echo "non-2xx answers: $out" >&2; exit 1; fi
-    echo "$out" | awk '/Requests\/sec/ {print $2}'
-}
-
 ENGINE=SQLite; [ -n "${DATABASE:-}" ] && ENGINE=PostgreSQL
-echo "Gatehouse load figures ($BUILD build, $ENGINE, $THREADS threads x $CONNECTIONS connections, $DURATION each, $(nproc) cores)"
-HEALTH=$(rate "$BASE/health")
-TOKENS=$(rate -s "$DATA/token.lua" "$BASE/oauth/token")
-ME=$(rate -s "$DATA/rest.lua" "$BASE/rest/v1.0/me")
-PROJECT_RPS=$(rate -s "$DATA/rest.lua" "$BASE/rest/v1.0/projects/$PROJECT")
-LIST=$(rate -s "$DATA/rest.lua" "$BASE/rest/v1.0/companies/$COMPANY/projects")
+echo "Gatehouse load figures ($BUILD build, $ENGINE, $ACCOUNTS accounts, $THREADS threads x $CONNECTIONS connections, $DURATION per row, median of $RUNS runs, $(nproc) cores)"
+: >"$DATA/results.txt"
+for run in $(seq 1 "$RUNS"); do
+    echo "health $run $(measure "$BASE/health")" >>"$DATA/results.txt"
+    echo "token $run $(measure -s "$DATA/token.lua" "$BASE/oauth/token")" >>"$DATA/results.txt"
+    echo "me $run $(measure -s "$DATA/rest.lua" "$BASE/rest/v1.0/me")" >>"$DATA/results.txt"
+    echo "project $run $(measure -s "$DATA/rest.lua" "$BASE/rest/v1.0/projects/$PROJECT")" >>"$DATA/results.txt"
+    echo "list $run $(measure -s "$DATA/rest.lua" "$BASE/rest/v1.0/companies/$COMPANY/projects")" >>"$DATA/results.txt"
+done
+RSS=$(rss_mb)
 
-python3 - "$HEALTH" "$TOKENS" "$ME" "$PROJECT_RPS" "$LIST" <<'PY'
-import sys
-health, tokens, me, project, listing = map(float, sys.argv[1:])
-rows = [("GET /health (baseline)", health), ("POST /oauth/token", tokens), ("GET /rest/v1.0/me", me),
-        ("GET /rest/v1.0/projects/{id}", project), ("GET /rest/v1.0/companies/{id}/projects", listing)]
-print(f"{'endpoint':42} {'req/s':>10} {'ratio to /health':>18}")
-for name, value in rows:
-    print(f"{name:42} {value:10.0f} {value / health:18.3f}")
+python3 - "$DATA/results.txt" "$RSS" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, run, rps, p50, p99 = line.split()
+    rows.setdefault(name, {})[int(run)] = (float(rps), float(p50), float(p99))
+health = rows["health"]
+labels = [("health", "GET /health (baseline)"), ("token", "POST /oauth/token"), ("me", "GET /rest/v1.0/me"),
+          ("project", "GET /rest/v1.0/projects/{id}"), ("list", "GET /rest/v1.0/companies/{id}/projects")]
+print(f"{'endpoint':40} {'ratio':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}   ratios per run")
+for key, label in labels:
+    runs = rows[key]
+    ratios = [runs[r][0] / health[r][0] for r in sorted(runs)]
+    med = lambda i: statistics.median(v[i] for v in runs.values())
+    print(f"{label:40} {statistics.median(ratios):7.3f} {med(0):8.0f} {med(1):8.2f} {med(2):8.2f}   " + " ".join(f"{x:.3f}" for x in ratios))
+print(f"server RSS after the runs: {sys.argv[2]} MB")
 PY

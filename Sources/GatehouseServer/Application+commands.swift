@@ -45,3 +45,43 @@ public func createAdminToken(name: String, configuration: GatehouseConfiguration
         return token.value
     }
 }
+
+/// One account made by ``seedServiceAccounts(count:companies:configuration:logger:)``.
+public struct SeededAccount: Sendable {
+    public let companyID: Int64
+    public let clientID: String
+    public let secret: String
+}
+
+/// `gatehouse seed`: `count` traditional service accounts spread over `companies` new companies, made through
+/// the same service (rules, audit) as the admin API, eight at a time so their commits group.
+public func seedServiceAccounts(count: Int, companies: Int, configuration: GatehouseConfiguration, logger: Logger) async throws -> [SeededAccount] {
+    try await configuration.withDatabase(logger: logger) { database in
+        let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL)
+        try await store.migrate(logger: logger)
+        let masterKey = try configuration.loadMasterKey()
+        let keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
+        try await keys.load()
+        let services = Services(store: store, runtime: GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher), configuration: configuration)
+        let caller = Caller(.operator(name: "seed"))
+        var made: [Company] = []
+        for index in 0..<max(1, companies) { made.append(try await store.createCompany(name: "Seed Company \(index + 1)")) }
+        let targets = made
+        return try await withThrowingTaskGroup(of: [SeededAccount].self) { group in
+            let lanes = 8
+            for lane in 0..<lanes {
+                group.addTask {
+                    var seeded: [SeededAccount] = []
+                    for index in stride(from: lane, to: count, by: lanes) {
+                        let company = targets[index % targets.count]
+                        let (view, secret) = try await services.serviceAccounts.create(
+                            ServiceAccountDraft(name: "Seed \(index + 1)", app_type: "custom"), in: company, by: caller)
+                        seeded.append(SeededAccount(companyID: company.id, clientID: view.account.client.clientID, secret: secret.value))
+                    }
+                    return seeded
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+}

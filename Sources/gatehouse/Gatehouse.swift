@@ -7,7 +7,7 @@ struct Gatehouse: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "A self-hostable service-account server, compatible with Procore's.",
         subcommands: [
-            Serve.self, Migrate.self, AdminToken.self,
+            Serve.self, Migrate.self, Seed.self, AdminToken.self,
             Companies.self, ServiceAccounts.self, Apps.self, Install.self, Installations.self, Keys.self, Policy.self, MigrationReport.self, Audit.self, API.self,
         ]
     )
