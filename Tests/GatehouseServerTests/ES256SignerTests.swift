@@ -67,3 +67,18 @@ struct ES256SignerTests {
         #expect(FormURLEncoded.decode("%FF") == nil, "not UTF-8")
     }
 }
+
+@Suite("Verified-token cache")
+struct VerifiedTokenCacheTests {
+    @Test func aFullCacheShedsItsLeastRecentlyUsedHalfNotEverything() {
+        let cache = VerifiedTokenCache(capacity: 2)
+        let claims = ES256SignerTests().claims()
+        for token in ["a", "b", "c"] { cache[token] = .init(claims: claims, kid: "k") }
+        #expect(cache.count == 3, "the full generation moved back instead of being dropped")
+        #expect(cache["a"] != nil, "a hit in the older generation moves forward")
+        cache["d"] = .init(claims: claims, kid: "k")
+        #expect(cache["b"] == nil, "the entry nobody asked for is the one shed")
+        #expect(cache["a"] != nil && cache["c"] != nil && cache["d"] != nil)
+        #expect(cache.count <= 4)
+    }
+}

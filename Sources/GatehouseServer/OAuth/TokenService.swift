@@ -115,28 +115,25 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     func verify(_ token: String) async throws(TokenRejection) -> VerifiedToken {
         // Gatehouse's tokens are under 1 KB; anything far larger is refused before it is parsed or cached.
         guard token.utf8.count <= 4_096 else { throw .malformed }
-        guard let header = Self.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
-        // Only tokens that name a key, and a key that is still published, verify: a retired key's tokens end
-        // at once, cached signature or not.
-        guard let kid = header.kid else { throw .malformed }
-        let verifiable: Bool
-        if let known = keys.mayVerify(kid: kid) {
-            verifiable = known
-        } else {
-            verifiable = await keys.mayVerifyAfterRefresh(kid: kid)
-        }
-        guard verifiable else { throw .badSignature }
-        let claims: AccessTokenClaims
+        // A token verified before skips the header parse and the signature; its key is still checked below.
+        let claims: AccessTokenClaims, kid: String
         if let cached = verifiedSignatures[token] {
-            claims = cached
+            (claims, kid) = (cached.claims, cached.kid)
         } else {
+            guard let header = Self.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
+            // Only tokens that name a key, and a key that is still published, verify.
+            guard let named = header.kid else { throw .malformed }
+            guard await mayVerify(kid: named) else { throw .badSignature }
             do {
                 claims = try await keys.verify(token)
             } catch {
                 throw .badSignature
             }
-            verifiedSignatures[token] = claims
+            kid = named
+            verifiedSignatures[token] = .init(claims: claims, kid: kid)
         }
+        // A retired key's tokens end at once, cached signature or not.
+        guard await mayVerify(kid: kid) else { throw .badSignature }
         guard claims.iss.value == issuer else { throw .wrongIssuer }
         guard claims.exp.value > clock.now else { throw .expired }
         // No token outlives the configured lifetime, whatever its own claims say.
@@ -159,6 +156,11 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         do { revoked = try await repository.isTokenRevoked(jti: claims.jti.value) } catch { throw .unavailable }
         guard !revoked else { throw .revoked }
         return VerifiedToken(claims: claims, record: record)
+    }
+
+    private func mayVerify(kid: String) async -> Bool {
+        if let known = keys.mayVerify(kid: kid) { return known }
+        return await keys.mayVerifyAfterRefresh(kid: kid)
     }
 
     /// RFC 9068 §4: resource servers must check `typ` is `at+jwt`, so an ID token or assertion cannot pass; and
@@ -187,21 +189,52 @@ struct VerifiedToken: Sendable {
     var isTraditional: Bool { record.serviceAccount != nil }
 }
 
-/// A bounded map from token string to its verified claims. Entries are dropped wholesale when full; a miss
-/// only costs one signature check.
+/// A bounded map from token string to its verified claims and key.
+///
+/// Two generations: when the current one fills, it becomes the previous one and the oldest is dropped. A hit
+/// in the previous generation moves forward. So a full cache sheds its least recently used half, never
+/// everything at once: dropping every entry together made every live token pay a signature check in the same
+/// instant, a stall that showed in the p99 (`bench/RESULTS.md`).
 final class VerifiedTokenCache: Sendable {
-    private let entries = Mutex<[String: AccessTokenClaims]>([:])
+    struct Entry: Sendable {
+        let claims: AccessTokenClaims
+        let kid: String
+    }
+
+    private struct Generations {
+        var current: [String: Entry] = [:]
+        var previous: [String: Entry] = [:]
+    }
+
+    private let generations = Mutex(Generations())
+    /// Entries per generation; at most twice this are held.
     private let capacity: Int
 
-    init(capacity: Int = 50_000) { self.capacity = capacity }
+    init(capacity: Int = 25_000) { self.capacity = capacity }
 
-    subscript(token: String) -> AccessTokenClaims? {
-        get { entries.withLock { $0[token] } }
-        set {
-            entries.withLock { entries in
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-                entries[token] = newValue
+    subscript(token: String) -> Entry? {
+        get {
+            generations.withLock { g in
+                if let entry = g.current[token] { return entry }
+                guard let entry = g.previous.removeValue(forKey: token) else { return nil }
+                Self.insert(entry, for: token, into: &g, capacity: capacity)
+                return entry
             }
         }
+        set {
+            guard let newValue else { return }
+            generations.withLock { Self.insert(newValue, for: token, into: &$0, capacity: capacity) }
+        }
     }
+
+    private static func insert(_ entry: Entry, for token: String, into g: inout Generations, capacity: Int) {
+        if g.current.count >= capacity {
+            g.previous = g.current
+            g.current = [:]
+            g.current.reserveCapacity(capacity)
+        }
+        g.current[token] = entry
+    }
+
+    var count: Int { generations.withLock { $0.current.count + $0.previous.count } }
 }
