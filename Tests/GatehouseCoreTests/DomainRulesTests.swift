@@ -91,3 +91,19 @@ extension DomainRulesTests {
         #expect(MarketplaceListing.entry(app: operatorApp, versions: promoted, linkedToTraditional: false, phase: .active) != nil)
     }
 }
+
+@Suite("ISO 8601 dates")
+struct ISO8601Tests {
+    @Test func matchesFoundationsFormatterAcrossTheCalendar() {
+        let formatter = ISO8601DateFormatter()
+        var seconds: Int64 = -2_208_988_800   // 1900-01-01
+        while seconds < 4_102_444_800 {       // 2100-01-01
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(date.iso8601 == formatter.string(from: date))
+            seconds += 7_654_321 + seconds % 97   // uneven steps through leap years, month ends and midnights
+        }
+        for exact in ["2000-02-29T00:00:00Z", "2024-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "2100-03-01T12:34:56Z"] {
+            #expect(formatter.date(from: exact)!.iso8601 == exact)
+        }
+    }
+}

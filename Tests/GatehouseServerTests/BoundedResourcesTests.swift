@@ -188,7 +188,9 @@ struct BoundedResourcesTests {
             }
         }
         var waited = 0
-        while executor.admittedNow < 4, waited < 500 { try await Task.sleep(for: .milliseconds(10)); waited += 1 }
+        while (executor.admittedNow < 4 || executor.runningNow < 2), waited < 500 { try await Task.sleep(for: .milliseconds(10)); waited += 1 }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(executor.runningNow == 2, "two threads, two jobs running, two queued")
         await #expect(throws: PasswordHasherBusy.self) { try await executor.run { () } }
         for _ in 0..<4 { gate.signal() }
         try await jobs.value

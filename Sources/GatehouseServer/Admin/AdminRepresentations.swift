@@ -48,7 +48,7 @@ struct ServiceAccountBody: Encodable {
         app_id = a.appID; client_id = a.client.clientID; client_secret = secret?.value
         status = a.client.isEnabled ? "active" : "disabled"
         contact = Contact(id: a.contactID, email: contactEmail)
-        created_at = ISO8601DateFormatter().string(from: a.createdAt)
+        created_at = a.createdAt.iso8601
     }
 }
 
@@ -72,7 +72,7 @@ extension ServiceAccountBody {
 
 extension AuditEntryBody {
     init(_ e: AuditEntry) {
-        self.init(id: e.id, at: ISO8601DateFormatter().string(from: e.at), actor: e.actor, action: e.action, target: e.target,
+        self.init(id: e.id, at: e.at.iso8601, actor: e.actor, action: e.action, target: e.target,
                   outcome: e.outcome, detail: e.detail, remote_address: e.remoteAddress, request_id: e.requestID)
     }
 }
@@ -82,8 +82,7 @@ struct SecretBody: Encodable {
     let created_at: String
     let expires_at: String?
     init(_ s: StoredSecret) {
-        let f = ISO8601DateFormatter()
-        id = s.id; created_at = f.string(from: s.createdAt); expires_at = s.expiresAt.map(f.string(from:))
+        id = s.id; created_at = s.createdAt.iso8601; expires_at = s.expiresAt.map(\.iso8601)
     }
 }
 

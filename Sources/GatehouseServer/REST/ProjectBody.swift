@@ -24,10 +24,9 @@ struct ProjectBody: Encodable {
     let company: CompanyRef
 
     init(_ p: Project, company: Company) {
-        let f = ISO8601DateFormatter()
         id = p.id; name = p.name; display_name = p.displayName; project_number = p.projectNumber; active = p.active
         stage = p.stage; address = p.address; city = p.city; state_code = p.stateCode; country_code = p.countryCode
-        zip = p.zip; time_zone = p.timeZone; created_at = f.string(from: p.createdAt); updated_at = f.string(from: p.updatedAt)
+        zip = p.zip; time_zone = p.timeZone; created_at = p.createdAt.iso8601; updated_at = p.updatedAt.iso8601
         self.company = CompanyRef(id: company.id, name: company.name)
     }
 

@@ -101,13 +101,12 @@ struct RFIBody: Encodable {
     let updated_at: String
 
     init(_ r: RFI, people: [Int64: Person]) {
-        let f = ISO8601DateFormatter()
         let author = PersonRef(r.createdByID, people[r.createdByID])
         id = r.id; number = "\(r.number)"; subject = r.subject; status = r.status
         // The question shares the RFI's id: it is the RFI's only question and has no row of its own.
-        questions = [Question(id: r.id, body: r.questionBody, plain_text_body: r.questionBody, created_by: author, created_at: f.string(from: r.createdAt))]
+        questions = [Question(id: r.id, body: r.questionBody, plain_text_body: r.questionBody, created_by: author, created_at: r.createdAt.iso8601)]
         rfi_manager = r.rfiManagerID.map { PersonRef($0, people[$0]) }; created_by = author; assignees = []
-        created_at = f.string(from: r.createdAt); updated_at = f.string(from: r.updatedAt)
+        created_at = r.createdAt.iso8601; updated_at = r.updatedAt.iso8601
     }
 
     /// Every key, `null` included, as Procore sends them.

@@ -77,6 +77,7 @@ final class PasswordExecutor: Sendable {
 
     var peakRunning: Int { peak.load(ordering: .relaxed) }
     var admittedNow: Int { admitted.load(ordering: .relaxed) }
+    var runningNow: Int { running.load(ordering: .relaxed) }
 
     func run<T: Sendable>(_ job: @escaping @Sendable () -> T) async throws -> T {
         let (_, now) = admitted.wrappingAdd(1, ordering: .relaxed)
