@@ -21,7 +21,7 @@ public func buildApplication(
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
     try configuration.validate()
     let database = try configuration.openDatabase(logger: logger)
-    let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL)
+    let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries)
     let keys: KeyRing
     let masterKey: MasterKey
     do {
@@ -63,10 +63,12 @@ public func buildApplication(
             logger: logger
         ))
     }
-    app.addServices(PruningService(
-        store: store, clock: configuration.clock, interval: configuration.pruneInterval, sessionIdleTimeout: configuration.sessionIdleTimeout,
-        auditRetentionDays: configuration.auditRetentionDays, logger: logger
-    ))
+    if let interval = configuration.pruneInterval {
+        app.addServices(PruningService(
+            store: store, clock: configuration.clock, interval: interval, sessionIdleTimeout: configuration.sessionIdleTimeout,
+            auditRetentionDays: configuration.auditRetentionDays, logger: logger
+        ))
+    }
     if database.kind == .postgres, configuration.listensForChanges {
         // A service that returns ends the whole group, so only PostgreSQL (which has something to listen to) gets one.
         app.addServices(ChangeListenerService(database: database, logger: logger))
@@ -182,5 +184,11 @@ extension GatehouseConfiguration {
             idleTimeout: TimeAmount(idleTimeout),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: maxHeaderBytes, maxHeaderListSize: maxHeaderBytes, maxHeaderFieldCount: 100)
         )
+    }
+}
+
+extension GatehouseConfiguration {
+    func cacheTTL(for kind: DatabaseKind) -> Duration {
+        cacheTTL ?? (kind == .sqlite ? .seconds(60) : .seconds(1))
     }
 }

@@ -57,7 +57,7 @@ public struct SeededAccount: Sendable {
 /// the same service (rules, audit) as the admin API, eight at a time so their commits group.
 public func seedServiceAccounts(count: Int, companies: Int, configuration: GatehouseConfiguration, logger: Logger) async throws -> [SeededAccount] {
     try await configuration.withDatabase(logger: logger) { database in
-        let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL)
+        let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries)
         try await store.migrate(logger: logger)
         let masterKey = try configuration.loadMasterKey()
         let keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)

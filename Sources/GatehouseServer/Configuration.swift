@@ -29,9 +29,15 @@ public struct GatehouseConfiguration: Sendable {
     /// bcrypt cost for human passwords; tests lower it.
     public var bcryptCost: UInt8 = 12
     public var clock: any GatehouseCore.Clock = SystemClock()
-    /// How long a cached read may outlive a change made on another node whose notification was lost.
-    /// Notifications make changes visible at once; this is only the backstop.
-    public var cacheTTL: Duration = .seconds(1)
+    /// How long a cached read may outlive a change this node did not see. Notifications (PostgreSQL) and the
+    /// in-process change feed make changes visible at once; this is only the backstop. nil picks by engine: one
+    /// second on PostgreSQL, where another node's notification could be lost while its listener reconnects;
+    /// a minute on SQLite, whose only writer is this process (every CLI command that changes cached data goes
+    /// through the admin API), so that a hundred thousand clients stay cached between their requests.
+    public var cacheTTL: Duration?
+    /// `--cache-entries`: entries per read cache (client records, access, revocations, installations). A full
+    /// cache sheds its least recently used half.
+    public var cacheEntries: Int = 200_000
     /// On PostgreSQL, whether this node listens for other nodes' changes. Only tests turn it off, to show
     /// that the cross-node guarantees rest on the listener.
     public var listensForChanges = true
@@ -58,8 +64,9 @@ public struct GatehouseConfiguration: Sendable {
 
     /// `--audit-retention-days`: audit rows older than this are pruned; 0 keeps them forever.
     public var auditRetentionDays: Int = 365
-    /// How often the pruning service runs (it also runs once at start-up).
-    public var pruneInterval: Duration = .seconds(600)
+    /// How often the pruning service runs (it also runs once at start-up); nil runs none (tests that prune by
+    /// hand, so the service cannot race them).
+    public var pruneInterval: Duration? = .seconds(600)
 
     /// Behind TLS, cookies are `Secure` and carry the `__Host-` prefix, which pins them to this host and path `/`.
     public var secureCookies: Bool { resolvedIssuer.lowercased().hasPrefix("https://") }

@@ -78,6 +78,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Most connections served at once; more wait in the listen backlog. Default 2048.")
     var maxConnections: Int = 2_048
 
+    @Option(help: "Entries per read cache (clients, access, revocations, installations); a full cache sheds its older half. Default 200000.")
+    var cacheEntries: Int = 200_000
+
     @Option(help: "Bearer token /metrics requires (prefer env GATEHOUSE_METRICS_TOKEN, which `ps` does not show).")
     var metricsToken: String?
 
@@ -132,6 +135,8 @@ struct Serve: AsyncParsableCommand {
         configuration.idleTimeout = .seconds(idleTimeout)
         guard (1024...(1024 * 1024)).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be 1024 to 1048576") }
         configuration.maxHeaderBytes = maxHeaderBytes
+        guard (1_000...10_000_000).contains(cacheEntries) else { throw ValidationError("--cache-entries must be 1000 to 10000000") }
+        configuration.cacheEntries = cacheEntries
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         configuration.maxConnections = maxConnections
         if let token = metricsToken ?? env["GATEHOUSE_METRICS_TOKEN"], !token.isEmpty {

@@ -107,7 +107,7 @@ struct BoundedResourcesTests {
     @Test(arguments: StoreKind.enabled)
     func pruningRemovesOnlyWhatCanNoLongerMatter(_ kind: StoreKind) async throws {
         // Anchored at the real time: on PostgreSQL the replay window runs on the database's clock.
-        try await TestApp.run(kind, clock: ManualClock(Date()), configure: TestApp.noSunset) { app in
+        try await TestApp.run(kind, clock: ManualClock(Date()), configure: { TestApp.noSunset(&$0); $0.pruneInterval = nil }) { app in
             let store = app.runtime.store
             let now = app.clock.now
             try await store.revokeToken(jti: "old", expiresAt: now.addingTimeInterval(-10))

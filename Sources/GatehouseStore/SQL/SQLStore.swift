@@ -25,12 +25,12 @@ public struct SQLStore: Sendable {
         let installations: ReadCache<AccessKey, Installation?>
         let appsByClient: ReadCache<Int64, App?>
 
-        init(feed: ChangeFeed, ttl: Duration) {
-            clients = ReadCache(feed: feed, ttl: ttl)
-            access = ReadCache(feed: feed, ttl: ttl)
-            revoked = ReadCache(feed: feed, ttl: ttl)
-            installations = ReadCache(feed: feed, ttl: ttl)
-            appsByClient = ReadCache(feed: feed, ttl: ttl)
+        init(feed: ChangeFeed, ttl: Duration, entries: Int) {
+            clients = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            access = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            revoked = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            installations = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            appsByClient = ReadCache(feed: feed, ttl: ttl, capacity: entries)
         }
     }
 
@@ -41,10 +41,10 @@ public struct SQLStore: Sendable {
 
     /// `cacheTTL` bounds how long a read may be served after another node changed it, should its
     /// notification be lost; on one node, or with notifications flowing, changes are seen at once.
-    public init(database: Database, clock: any GatehouseCore.Clock = SystemClock(), cacheTTL: Duration = .seconds(1)) {
+    public init(database: Database, clock: any GatehouseCore.Clock = SystemClock(), cacheTTL: Duration = .seconds(1), cacheEntries: Int = 200_000) {
         self.database = database
         self.clock = clock
-        self.caches = Caches(feed: database.changes, ttl: cacheTTL)
+        self.caches = Caches(feed: database.changes, ttl: cacheTTL, entries: cacheEntries)
         self.auditCommits = GroupCommit(maxBatch: 200) { entries in try await SQLStore.insert(entries, into: database) }
     }
 
