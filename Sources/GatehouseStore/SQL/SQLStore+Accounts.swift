@@ -84,16 +84,35 @@ extension SQLStore: ClientStore {
         try await caches.clients.value(for: clientID, keep: { $0 != nil }) { try await loadClientRecord(clientID: clientID) }
     }
 
+    /// One read for the whole record (client, its secrets, its account), since issuance for a client not seen
+    /// in the last minute takes this path: with many clients, that is most issuances (`bench/RESULTS.md`).
     func loadClientRecord(clientID: String) async throws -> ClientRecord? {
         try await database.withConnection { db in
-            guard let clientRow = try await db.raw("SELECT * FROM clients WHERE client_id = \(bind: clientID)").first() else { return nil }
-            let client = try OAuthClient(row: clientRow)
-            let secrets = try await db.raw("SELECT id, hash, created_at, expires_at FROM client_secrets WHERE client_pk = \(bind: client.id) ORDER BY id DESC")
-                .all().map { row in
-                    StoredSecret(id: try row.int("id"), hash: try row.string("hash"), createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"))
-                }
-            let account = try await db.raw("\(unsafeRaw: Self.accountSelect) WHERE sa.client_pk = \(bind: client.id)").first().map(ServiceAccount.init(row:))
-            return ClientRecord(client: client, secrets: secrets, serviceAccount: account, jwks: try clientRow.optionalString("jwks"))
+            let rows = try await db.raw("""
+                SELECT c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled, c.jwks,
+                       s.id AS secret_id, s.hash AS secret_hash, s.created_at AS secret_created_at, s.expires_at AS secret_expires_at,
+                       sa.id AS account_id, sa.company_id, sa.name, sa.app_type, sa.app_id, sa.contact_id, sa.created_at AS account_created_at
+                FROM clients c
+                LEFT JOIN client_secrets s ON s.client_pk = c.id
+                LEFT JOIN service_accounts sa ON sa.client_pk = c.id
+                WHERE c.client_id = \(bind: clientID)
+                ORDER BY s.id DESC
+                """).all()
+            guard let first = rows.first else { return nil }
+            let client = try OAuthClient(row: first, idColumn: "client_pk")
+            let secrets = try rows.compactMap { row -> StoredSecret? in
+                guard let id = try row.optionalInt("secret_id") else { return nil }
+                return StoredSecret(id: id, hash: try row.string("secret_hash"), createdAt: try row.date("secret_created_at"),
+                                    expiresAt: try row.optionalDate("secret_expires_at"))
+            }
+            let account = try first.optionalInt("account_id").map { id in
+                ServiceAccount(
+                    id: id, companyID: try first.int("company_id"), name: try first.string("name"),
+                    appType: try SQLStore.decodeEnum(ServiceAccount.AppType.self, first, "app_type"), appID: try first.optionalInt("app_id"),
+                    contactID: try first.int("contact_id"), client: client, createdAt: try first.date("account_created_at")
+                )
+            }
+            return ClientRecord(client: client, secrets: secrets, serviceAccount: account, jwks: try first.optionalString("jwks"))
         }
     }
 }
