@@ -18,8 +18,10 @@ extension SQLStore: CompanyStore {
     }
 
     public func company(id: Int64) async throws -> Company? {
-        try await database.withConnection { db in
-            try await db.raw("SELECT id, name, is_active FROM companies WHERE id = \(bind: id)").first().map(Company.init(row:))
+        try await caches.companies.value(for: id, keep: { $0 != nil }) {
+            try await database.withConnection { db in
+                try await db.raw("SELECT id, name, is_active FROM companies WHERE id = \(bind: id)").first().map(Company.init(row:))
+            }
         }
     }
 }
@@ -54,8 +56,10 @@ extension SQLStore: ProjectStore {
     }
 
     public func project(id: Int64) async throws -> Project? {
-        try await database.withConnection { db in
-            try await db.raw("SELECT * FROM projects WHERE id = \(bind: id)").first().map(Project.init(row:))
+        try await caches.projects.value(for: id, keep: { $0 != nil }) {
+            try await database.withConnection { db in
+                try await db.raw("SELECT * FROM projects WHERE id = \(bind: id)").first().map(Project.init(row:))
+            }
         }
     }
 

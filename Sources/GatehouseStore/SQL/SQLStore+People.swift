@@ -29,8 +29,10 @@ extension SQLStore: PersonStore {
     }
 
     public func person(id: Int64) async throws -> Person? {
-        try await database.withConnection { db in
-            try await db.raw("SELECT * FROM people WHERE id = \(bind: id)").first().map(Person.init(row:))
+        try await caches.people.value(for: id, keep: { $0 != nil }) {
+            try await database.withConnection { db in
+                try await db.raw("SELECT * FROM people WHERE id = \(bind: id)").first().map(Person.init(row:))
+            }
         }
     }
 

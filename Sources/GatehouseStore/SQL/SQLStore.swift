@@ -11,8 +11,9 @@ public struct SQLStore: Sendable {
     public let database: Database
     /// The one source of "now" for every row this store stamps, so tests that move time see consistent rows.
     public let clock: any GatehouseCore.Clock
-    /// The reads on every REST call's path: client state, the caller's access, revocations and app
-    /// installations. Invalidated by any committed change (see ``ChangeFeed``).
+    /// The reads on every REST call's path: client state, the caller's access, revocations, app
+    /// installations, and the company, project and person a call reads. Invalidated by any committed change
+    /// (see ``ChangeFeed``); misses are not kept.
     let caches: Caches
     /// Audit rows are written in shared commits (see ``GroupCommit``); 200 rows keep a batch's binds far
     /// below both engines' limits.
@@ -24,6 +25,9 @@ public struct SQLStore: Sendable {
         let revoked: ReadCache<String, Bool>
         let installations: ReadCache<AccessKey, Installation?>
         let appsByClient: ReadCache<Int64, App?>
+        let companies: ReadCache<Int64, Company?>
+        let projects: ReadCache<Int64, Project?>
+        let people: ReadCache<Int64, Person?>
 
         init(feed: ChangeFeed, ttl: Duration, entries: Int) {
             clients = ReadCache(feed: feed, ttl: ttl, capacity: entries)
@@ -31,6 +35,9 @@ public struct SQLStore: Sendable {
             revoked = ReadCache(feed: feed, ttl: ttl, capacity: entries)
             installations = ReadCache(feed: feed, ttl: ttl, capacity: entries)
             appsByClient = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            companies = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            projects = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            people = ReadCache(feed: feed, ttl: ttl, capacity: entries)
         }
     }
 
