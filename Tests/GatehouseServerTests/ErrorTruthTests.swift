@@ -33,4 +33,19 @@ struct ErrorTruthTests {
             #expect(metrics.contains("outcome=\"temporarily_unavailable\""), "the failure is counted by outcome")
         }
     }
+
+    /// A token is answered only once its issuance is on record: with the client cached and the keys in memory,
+    /// everything but the audit row could still succeed after the store goes away.
+    @Test func noTokenIsAnsweredWhoseAuditRowCouldNotBeWritten() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let company = try await app.createCompany()
+            let account = try await app.createServiceAccount(company: company)
+            #expect(try await app.token(clientID: account.clientID, secret: account.secret).status == .ok, "the client is now cached")
+            await app.runtime.store.database.shutdown()
+            let result = try await app.token(clientID: account.clientID, secret: account.secret)
+            #expect(result.status == .serviceUnavailable)
+            #expect(result.json["access_token"] == nil)
+            #expect(result.json["error"] as? String == "temporarily_unavailable")
+        }
+    }
 }

@@ -91,8 +91,14 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
                 await failures.recordFailure(credential: clientID, address: context.remoteAddressString)
                 throw error
             }
-            await auditor.record("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID,
-                                 remoteAddress: context.remoteAddressString, requestID: context.requestID, companyID: issued.record.serviceAccount?.companyID)
+            // Answered only once the issuance is on record (group commit makes that cheap); if the audit cannot be
+            // written, the token is withheld and the client retries.
+            do {
+                try await auditor.recordDurably("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID,
+                                                remoteAddress: context.remoteAddressString, requestID: context.requestID, companyID: issued.record.serviceAccount?.companyID)
+            } catch {
+                throw OAuthError(.temporarilyUnavailable, "the token could not be recorded; retry")
+            }
             metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
             var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
             if issued.record.serviceAccount != nil, tokens.policy.isDeprecated(at: issued.createdAt) {

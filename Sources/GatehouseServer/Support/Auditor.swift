@@ -29,6 +29,16 @@ struct Auditor<Store: AuditStore>: Sendable {
         _ action: String, actor: String, target: String?, outcome: String = "success", detail: String? = nil,
         remoteAddress: String?, requestID: String?, companyID: Int64? = nil
     ) async {
+        try? await recordDurably(action, actor: actor, target: target, outcome: outcome, detail: detail,
+                                 remoteAddress: remoteAddress, requestID: requestID, companyID: companyID)
+    }
+
+    /// As ``record(_:actor:target:outcome:detail:remoteAddress:requestID:companyID:)``, but a failed write is
+    /// thrown as well as logged: a token must not be answered unless its issuance is on record.
+    func recordDurably(
+        _ action: String, actor: String, target: String?, outcome: String = "success", detail: String? = nil,
+        remoteAddress: String?, requestID: String?, companyID: Int64? = nil
+    ) async throws {
         let entry = AuditEntry(
             companyID: companyID, at: clock.now, actor: Self.bounded(actor, 200), action: action, target: target.map { Self.bounded($0, 200) },
             outcome: outcome, detail: detail.map { Self.bounded($0, 500) },
@@ -38,6 +48,7 @@ struct Auditor<Store: AuditStore>: Sendable {
             try await store.append(entry)
         } catch {
             logger.error("audit write failed", metadata: ["action": "\(action)", "request_id": "\(requestID ?? "")", "error": "\(String(reflecting: type(of: error)))"])
+            throw error
         }
     }
 }
