@@ -116,24 +116,29 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         // Gatehouse's tokens are under 1 KB; anything far larger is refused before it is parsed or cached.
         guard token.utf8.count <= 4_096 else { throw .malformed }
         // A token verified before skips the header parse and the signature; its key is still checked below.
-        let claims: AccessTokenClaims, kid: String
-        if let cached = verifiedSignatures[token] {
-            (claims, kid) = (cached.claims, cached.kid)
+        let cached = verifiedSignatures[token]
+        let kid: String
+        if let cached {
+            kid = cached.kid
         } else {
             guard let header = Self.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
             // Only tokens that name a key, and a key that is still published, verify.
             guard let named = header.kid else { throw .malformed }
-            guard await mayVerify(kid: named) else { throw .badSignature }
+            kid = named
+        }
+        // A retired key's tokens end at once, cached signature or not; checked before any signature work.
+        guard await mayVerify(kid: kid) else { throw .badSignature }
+        let claims: AccessTokenClaims
+        if let cached {
+            claims = cached.claims
+        } else {
             do {
                 claims = try await keys.verify(token)
             } catch {
                 throw .badSignature
             }
-            kid = named
             verifiedSignatures[token] = .init(claims: claims, kid: kid)
         }
-        // A retired key's tokens end at once, cached signature or not.
-        guard await mayVerify(kid: kid) else { throw .badSignature }
         guard claims.iss.value == issuer else { throw .wrongIssuer }
         guard claims.exp.value > clock.now else { throw .expired }
         // No token outlives the configured lifetime, whatever its own claims say.
@@ -189,52 +194,26 @@ struct VerifiedToken: Sendable {
     var isTraditional: Bool { record.serviceAccount != nil }
 }
 
-/// A bounded map from token string to its verified claims and key.
-///
-/// Two generations: when the current one fills, it becomes the previous one and the oldest is dropped. A hit
-/// in the previous generation moves forward. So a full cache sheds its least recently used half, never
-/// everything at once: dropping every entry together made every live token pay a signature check in the same
-/// instant, a stall that showed in the p99 (`bench/RESULTS.md`).
+/// A bounded map from token string to its verified claims and key; a full cache sheds its older half
+/// (``GenerationalMap``) rather than making every live token pay a signature check in the same instant.
 final class VerifiedTokenCache: Sendable {
     struct Entry: Sendable {
         let claims: AccessTokenClaims
         let kid: String
     }
 
-    private struct Generations {
-        var current: [String: Entry] = [:]
-        var previous: [String: Entry] = [:]
-    }
+    private let entries: Mutex<GenerationalMap<String, Entry>>
 
-    private let generations = Mutex(Generations())
-    /// Entries per generation; at most twice this are held.
-    private let capacity: Int
-
-    init(capacity: Int = 25_000) { self.capacity = capacity }
+    /// `capacity` entries per generation; at most twice this are held.
+    init(capacity: Int = 25_000) { entries = Mutex(GenerationalMap(capacity: capacity)) }
 
     subscript(token: String) -> Entry? {
-        get {
-            generations.withLock { g in
-                if let entry = g.current[token] { return entry }
-                guard let entry = g.previous.removeValue(forKey: token) else { return nil }
-                Self.insert(entry, for: token, into: &g, capacity: capacity)
-                return entry
-            }
-        }
+        get { entries.withLock { $0.get(token) } }
         set {
             guard let newValue else { return }
-            generations.withLock { Self.insert(newValue, for: token, into: &$0, capacity: capacity) }
+            entries.withLock { $0.set(newValue, for: token) }
         }
     }
 
-    private static func insert(_ entry: Entry, for token: String, into g: inout Generations, capacity: Int) {
-        if g.current.count >= capacity {
-            g.previous = g.current
-            g.current = [:]
-            g.current.reserveCapacity(capacity)
-        }
-        g.current[token] = entry
-    }
-
-    var count: Int { generations.withLock { $0.current.count + $0.previous.count } }
+    var count: Int { entries.withLock { $0.count } }
 }

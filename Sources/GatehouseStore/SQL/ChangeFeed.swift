@@ -30,24 +30,15 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         let value: Value
     }
 
-    /// Two generations: a full current one becomes the previous one, and what nobody read since is dropped. A
-    /// full cache so sheds its least recently used half, never everything at once (which made every caller
-    /// miss in the same instant).
-    private struct Generations {
-        var current: [Key: Entry] = [:]
-        var previous: [Key: Entry] = [:]
-    }
-
-    private let generations = Mutex(Generations())
+    /// Holds at most `capacity` entries and sheds the least recently used half when full.
+    private let entries: Mutex<GenerationalMap<Key, Entry>>
     private let feed: ChangeFeed
     private let ttl: Duration
-    /// Entries per generation, so at most twice this are held.
-    private let capacity: Int
 
     public init(feed: ChangeFeed, ttl: Duration = .seconds(1), capacity: Int = 10_000) {
         self.feed = feed
         self.ttl = ttl
-        self.capacity = max(1, capacity / 2)
+        self.entries = Mutex(GenerationalMap(capacity: max(1, capacity / 2)))
     }
 
     /// Returns the cached value, or loads it. The epoch is read *before* loading, so a change that commits
@@ -58,28 +49,13 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     public func value(for key: Key, keep: (Value) -> Bool = { _ in true }, load: () async throws -> Value) async throws -> Value {
         let epoch = feed.current
         let now = ContinuousClock.now
-        let ttl = self.ttl, capacity = self.capacity
-        let cached = generations.withLock { g -> Entry? in
-            if let entry = g.current[key] { return entry }
-            guard let entry = g.previous.removeValue(forKey: key) else { return nil }
-            Self.insert(entry, for: key, into: &g, capacity: capacity)
-            return entry
-        }
-        if let cached, cached.epoch == epoch, now - cached.storedAt < ttl {
+        if let cached = entries.withLock({ $0.get(key) }), cached.epoch == epoch, now - cached.storedAt < ttl {
             return cached.value
         }
         let value = try await load()
         guard keep(value) else { return value }
-        generations.withLock { Self.insert(Entry(epoch: epoch, storedAt: now, value: value), for: key, into: &$0, capacity: capacity) }
+        entries.withLock { $0.set(Entry(epoch: epoch, storedAt: now, value: value), for: key) }
         return value
-    }
-
-    private static func insert(_ entry: Entry, for key: Key, into g: inout Generations, capacity: Int) {
-        if g.current.count >= capacity, g.current[key] == nil {
-            g.previous = g.current
-            g.current = [:]
-        }
-        g.current[key] = entry
     }
 }
 
