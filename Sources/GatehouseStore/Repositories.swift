@@ -336,8 +336,29 @@ public protocol MigrationStore: Sendable {
 
 /// Counts requests per bucket and fixed window.
 public protocol RateCounterStore: Sendable {
-    /// Adds one to each (bucket, window) pair and returns the new counts, in order.
-    func increment(_ windows: [(bucket: String, windowStart: Int64)], pruneBefore: Int64?) async throws -> [Int]
+    /// Adds each amount to its (bucket, window) counter and returns the new totals, in order. Amounts are
+    /// batched per node (see `RateLimiter`), so one statement carries many requests' counts.
+    func add(_ counts: [RateCount], pruneBefore: Int64?) async throws -> [Int]
+}
+
+/// A number of requests to add to one fixed window of one bucket.
+public struct RateCount: Sendable, Hashable {
+    public var bucket: String
+    public var windowStart: Int64
+    public var amount: Int
+
+    public init(bucket: String, windowStart: Int64, amount: Int = 1) {
+        self.bucket = bucket
+        self.windowStart = windowStart
+        self.amount = amount
+    }
+}
+
+extension RateCounterStore {
+    /// Adds one to each (bucket, window) pair.
+    public func increment(_ windows: [(bucket: String, windowStart: Int64)], pruneBefore: Int64?) async throws -> [Int] {
+        try await add(windows.map { RateCount(bucket: $0.bucket, windowStart: $0.windowStart) }, pruneBefore: pruneBefore)
+    }
 }
 
 /// Operator tokens created with `gatehouse admin-token create`, stored as keyed hashes like client secrets.
