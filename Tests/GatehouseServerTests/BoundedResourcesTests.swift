@@ -102,6 +102,50 @@ struct BoundedResourcesTests {
         #expect(loads.value == 4, "a hit is cached")
     }
 
+    /// When an entry expires under load, the requests in flight for it share one load instead of each going
+    /// to the database; a reader that arrives after a change commits does not take the older load's value.
+    @Test func concurrentMissesShareOneLoad() async throws {
+        let feed = ChangeFeed()
+        let cache = ReadCache<String, Int>(feed: feed, ttl: .seconds(60))
+        let loads = Counter()
+        let values = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    try await cache.value(for: "k") {
+                        loads.increment()
+                        try await Task.sleep(for: .milliseconds(50))
+                        return 1
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(values == Array(repeating: 1, count: 50))
+        #expect(loads.value == 1, "\(loads.value) loads for 50 concurrent misses")
+
+        // A change during a load: the reader after it loads again and sees the new value.
+        let started = Counter()
+        async let old = cache.value(for: "j") {
+            started.increment()
+            try await Task.sleep(for: .milliseconds(100))
+            return 1
+        }
+        while started.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        feed.bump()
+        let fresh = try await cache.value(for: "j") { 2 }
+        #expect(fresh == 2)
+        #expect(try await old == 1)
+        #expect(try await cache.value(for: "j") { 3 } == 2, "the newer load's value is the one kept")
+    }
+
+    /// A failed load fails its waiters too, and the next read tries again.
+    @Test func aFailedSharedLoadIsNotKept() async throws {
+        let cache = ReadCache<String, Int>(feed: ChangeFeed(), ttl: .seconds(60))
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) { try await cache.value(for: "k") { throw Boom() } }
+        #expect(try await cache.value(for: "k") { 7 } == 7)
+    }
+
     // MARK: Pruning
 
     @Test(arguments: StoreKind.enabled)
