@@ -63,7 +63,17 @@ extension SQLStore: ProjectStore {
         }
     }
 
+    /// A page of a company's projects, cached like the single reads: a REST client polls the same page, and
+    /// counting and paging in SQL on every call was most of that call's cost.
     public func projects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
+        let page = try await caches.projectPages.value(for: PageKey(companyID: companyID, limit: limit, offset: offset)) {
+            let (items, total) = try await self.uncachedProjects(companyID: companyID, limit: limit, offset: offset)
+            return ProjectPage(items: items, total: total)
+        }
+        return (page.items, page.total)
+    }
+
+    private func uncachedProjects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
         try await database.withConnection { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM projects WHERE company_id = \(bind: companyID)").first()?.int("n") ?? 0
             let items = try await db.raw("SELECT * FROM projects WHERE company_id = \(bind: companyID) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)")

@@ -28,6 +28,7 @@ public struct SQLStore: Sendable {
         let companies: ReadCache<Int64, Company?>
         let projects: ReadCache<Int64, Project?>
         let people: ReadCache<Int64, Person?>
+        let projectPages: ReadCache<PageKey, ProjectPage>
 
         init(feed: ChangeFeed, ttl: Duration, entries: Int) {
             clients = ReadCache(feed: feed, ttl: ttl, capacity: entries)
@@ -38,7 +39,20 @@ public struct SQLStore: Sendable {
             companies = ReadCache(feed: feed, ttl: ttl, capacity: entries)
             projects = ReadCache(feed: feed, ttl: ttl, capacity: entries)
             people = ReadCache(feed: feed, ttl: ttl, capacity: entries)
+            // Pages are bigger than single rows and far fewer are worth keeping.
+            projectPages = ReadCache(feed: feed, ttl: ttl, capacity: max(1, entries / 100))
         }
+    }
+
+    struct PageKey: Hashable, Sendable {
+        let companyID: Int64
+        let limit: Int
+        let offset: Int
+    }
+
+    struct ProjectPage: Sendable {
+        let items: [Project]
+        let total: Int
     }
 
     struct AccessKey: Hashable, Sendable {
