@@ -67,7 +67,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Web/Templates"), .copy("Web/Assets")],
+            resources: [.copy("Web/Templates"), .copy("Web/Assets"), .copy("Web/OpenAPI")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -34,15 +34,16 @@ public func buildApplication(
         throw error
     }
     let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher)
-    let renderer: Renderer, assets: AssetsController
+    let renderer: Renderer, assets: AssetsController, openAPI: OpenAPIController
     do {
         renderer = try await Renderer.load(policy: configuration.sunsetPolicy, clock: configuration.clock)
         assets = try AssetsController.load()
+        openAPI = try OpenAPIController.load(renderer: renderer)
     } catch {
         await database.shutdown()
         throw error
     }
-    let router = buildRouter(store: store, runtime: runtime, configuration: configuration, renderer: renderer, assets: assets)
+    let router = buildRouter(store: store, runtime: runtime, configuration: configuration, renderer: renderer, assets: assets, openAPI: openAPI)
     var app = Application(
         router: router,
         server: .http1(configuration: configuration.http1),
@@ -77,7 +78,8 @@ public func buildApplication(
 }
 
 func buildRouter<Store: GatehouseRepository>(
-    store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration, renderer: Renderer, assets: AssetsController
+    store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration, renderer: Renderer, assets: AssetsController,
+    openAPI: OpenAPIController
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
@@ -103,6 +105,7 @@ func buildRouter<Store: GatehouseRepository>(
     assets.addRoutes(to: router)
     let pages = router.group().add(middleware: SecurityHeaders())
     DocsController(configuration: configuration, renderer: renderer).addRoutes(to: pages)
+    openAPI.addRoutes(to: pages)
     let console = pages.group()
         .add(middleware: ConsoleSession(sessions: services.sessions, store: store, renderer: renderer, cookieName: configuration.sessionCookieName))
     let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(store: store))
