@@ -24,9 +24,17 @@ def nullable(t):
 
 
 S, I, B = {"type": "string"}, {"type": "integer", "format": "int64"}, {"type": "boolean"}
+# Input text: the server refuses NUL everywhere (PostgreSQL cannot store it).
+T = {"type": "string", "pattern": "^[^\\x00]*$"}
+NT = {"type": ["string", "null"], "pattern": "^[^\\x00]*$"}
+
+
+def name(max_length):
+    """A required name: some visible character, at most `max_length` characters, no NUL."""
+    return {"type": "string", "pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$", "maxLength": max_length}
 NS, NI = nullable("string"), nullable("integer")
 LEVELS = ["none", "read_only", "standard", "admin"]
-LEVEL = {"type": "string", "description": "A permission level: none, read_only (readonly), standard or admin."}
+LEVEL = {"type": "string", "description": "A permission level: none, readonly, standard or admin (each tool allows some of them)."}
 TOOLS = {"type": "object", "additionalProperties": LEVEL, "description": "Tool name to level, e.g. {\"directory\": \"standard\"}."}
 
 
@@ -50,7 +58,7 @@ SCHEMAS = {
     "OAuthError": obj({"error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
                                                              "unsupported_grant_type", "invalid_scope", "temporarily_unavailable", "slow_down"]},
                        "error_description": S}, required=["error"]),
-    "Token": obj({"access_token": S, "token_type": {"type": "string", "const": "Bearer"}, "expires_in": {"type": "integer"},
+    "Token": obj({"access_token": S, "token_type": {"type": "string", "const": "bearer"}, "expires_in": {"type": "integer"},
                   "created_at": {"type": "integer"}, "scope": S}, required=["access_token", "token_type", "expires_in", "created_at"]),
     "TokenRequest": obj({
         "grant_type": {"type": "string", "const": "client_credentials"}, "client_id": S, "client_secret": S, "scope": S,
@@ -65,54 +73,59 @@ SCHEMAS = {
     "Health": {"type": "object"},
     # Admin shapes
     "Company": obj({"id": I, "name": S, "is_active": B}),
-    "CompanyInput": obj({"name": S}, required=["name"]),
+    "CompanyInput": obj({"name": name(200)}, required=["name"]),
     "Person": obj({"id": I, "kind": {"type": "string", "enum": ["user", "service_account"]}, "first_name": S, "last_name": S, "name": S,
                    "email": S, "job_title": NS, "is_active": B}, required=["id", "kind", "first_name", "last_name", "name", "email", "is_active"]),
-    "UserInput": obj({"email": S, "first_name": S, "last_name": S, "job_title": NS, "password": S, "is_admin": B}, required=["email"]),
-    "PersonPatch": obj({"first_name": S, "last_name": S, "job_title": NS, "password": S}, required=[]),
-    "DirectoryInput": obj({"email": S, "person_id": I}, required=[],
+    "UserInput": obj({"email": {"type": "string", "format": "email", "maxLength": 254}, "first_name": T, "last_name": T, "job_title": NT,
+                      "password": {"type": "string", "minLength": 8, "maxLength": 72, "pattern": "^[^\\x00]*$"}, "is_admin": B}, required=["email"]),
+    "PersonPatch": obj({"first_name": T, "last_name": T, "job_title": NT,
+                         "password": {"type": "string", "minLength": 8, "maxLength": 72, "pattern": "^[^\\x00]*$"}}, required=[]),
+    "DirectoryInput": obj({"email": T, "person_id": I}, required=[],
                           description="Either `email` (an existing user) or, for operators, `person_id`."),
     "Project": obj({"id": I, "name": S, "display_name": S, "project_number": NS, "active": B, "stage": NS, "address": NS, "city": NS,
                     "state_code": NS, "country_code": NS, "zip": NS, "time_zone": NS, "created_at": S, "updated_at": S,
                     "company": obj({"id": I, "name": S})}, required=["id", "name", "display_name", "active", "created_at", "updated_at", "company"]),
-    "ProjectInput": obj({"name": S, "display_name": S, "project_number": NS, "active": B, "stage": NS, "address": NS, "city": NS,
-                         "state_code": NS, "country_code": NS, "zip": NS, "time_zone": NS}, required=["name"]),
+    "ProjectInput": obj({"name": name(200), **{k: {"type": ["string", "null"], "pattern": "^[^\\x00]*$", "maxLength": 255} for k in
+                         ["display_name", "project_number", "stage", "address", "city", "state_code", "country_code", "zip", "time_zone"]},
+                         "active": B}, required=["name"]),
     "Levels": obj({"tools": TOOLS}, required=["tools"]),
     "Template": obj({"id": I, "company_id": I, "name": S, "project_id": NI, "tools": TOOLS}, required=["id", "company_id", "name", "tools"]),
-    "TemplateInput": obj({"name": S, "project_id": NI, "tools": TOOLS}, required=[]),
+    "TemplateInput": obj({"name": name(200), "project_id": NI, "tools": TOOLS}, required=[]),
     "Membership": {"type": "object", "properties": {"person_id": I, "project_id": I, "permission_template_id": NI, "tools": TOOLS}},
     "MembershipInput": obj({"person_id": I, "permission_template_id": I, "tools": TOOLS}, required=["person_id"]),
     "ServiceAccount": obj({"id": I, "company_id": I, "name": S, "kind": S, "app_type": {"type": "string", "enum": ["custom", "marketplace"]},
                            "app_id": NI, "client_id": S, "client_secret": {"type": "string", "description": "Only in the answer that created or reset it."},
                            "status": {"type": "string", "enum": ["active", "disabled"]}, "contact": obj({"id": I, "email": S}), "created_at": S},
                           required=["id", "company_id", "name", "kind", "app_type", "client_id", "status", "contact", "created_at"]),
-    "ServiceAccountInput": obj({"name": S, "app_type": {"type": "string", "enum": ["custom", "marketplace"]}, "app_id": I, "description": S},
+    "ServiceAccountInput": obj({"name": name(100), "app_type": {"type": "string", "enum": ["custom", "marketplace"]}, "app_id": I, "description": T},
                                required=["name"]),
     "Secret": obj({"id": I, "created_at": S, "expires_at": NS}, required=["id", "created_at"]),
     "SecretAnswer": {"allOf": [ref("ServiceAccount"), obj({"secret_id": I, "secrets": arr(ref("Secret"))}, required=["secret_id"])]},
-    "RotateInput": obj({"previous_expires_in": {"type": "integer", "description": "Seconds the previous secret keeps working."}}, required=[]),
+    "RotateInput": obj({"previous_expires_in": {"type": ["integer", "null"], "minimum": 0, "maximum": 2592000,
+                                                "description": "Seconds the previous secret keeps working; null or absent for the default."}}, required=[]),
     "JWKSSet": obj({"token_endpoint_auth_method": S, "keys": S}),
     "App": obj({"id": I, "name": S, "client_id": S, "client_secret": S, "owner_id": NI}, required=["id", "name", "client_id"]),
-    "AppInput": obj({"name": S}, required=["name"]),
+    "AppInput": obj({"name": name(100)}, required=["name"]),
     "AppSecretAnswer": {"allOf": [ref("App"), obj({"secret_id": I, "secrets": arr(ref("Secret"))})]},
     "Collaborator": {"type": "object"},
-    "CollaboratorInput": obj({"email": S}, required=["email"]),
+    "CollaboratorInput": obj({"email": T}, required=["email"]),
     "Version": obj({"id": I, "app_id": I, "version": S, "version_key": S, "status": S, "dmsa": B, "manifest": {}},
                    required=["id", "app_id", "version", "version_key", "status", "dmsa"]),
-    "VersionInput": obj({"version": S, "manifest": {"type": "object"}}, required=["version", "manifest"]),
+    "VersionInput": obj({"version": T, "manifest": {"type": "object"}}, required=["version", "manifest"]),
     "Installation": obj({"id": I, "company_id": I, "app": obj({"id": I, "name": S}), "version": S,
                          "status": {"type": "string", "enum": ["installed", "uninstalled"]}, "contact": obj({"id": I, "email": S}),
                          "latest_version": NS, "update_available": B, "add_to_new_projects": B}),
-    "InstallationInput": obj({"app_id": I, "version_key": S}, required=["app_id"]),
-    "VersionKeyInput": obj({"version_key": S}, required=[]),
+    "InstallationInput": obj({"app_id": I, "version_key": T}, required=["app_id"]),
+    "VersionKeyInput": obj({"version_key": T}, required=[]),
     "InstallationPatch": obj({"add_to_new_projects": B}, required=[]),
     "PermittedProjects": obj({"project_ids": arr(I)}, required=["project_ids"]),
-    "MigrateInput": obj({"app_id": I, "version_key": S}, required=[]),
+    "MigrateInput": obj({"app_id": I, "version_key": T}, required=[]),
     "Policy": {"type": "object", "description": "The traditional-account sunset timeline and the current phase."},
     "MarketplaceEntry": obj({"id": I, "name": S, "has_dmsa_version": B, "listed": B, "status": S}),
     "MigrationReport": obj({"company_id": I, "phase": S, "sunset_at": S, "accounts": arr({"type": "object"})}),
-    "SigningKey": {"type": "object", "properties": {"kid": S, "status": S, "created_at": S}},
-    "KeyRotateInput": obj({"activate_in": {"type": "integer"}}, required=[]),
+    "SigningKey": obj({"kid": S, "created_at": S, "activates_at": S, "retired_at": S, "published": B, "signing": B},
+                      required=["kid", "created_at", "published", "signing"]),
+    "KeyRotateInput": obj({"activate_in": {"type": ["integer", "null"], "description": "Seconds until it signs; null or absent for the default."}}, required=[]),
     "AuditEntry": obj({"id": I, "at": S, "actor": S, "action": S, "target": NS, "outcome": S, "detail": NS, "remote_address": NS,
                        "request_id": NS}, required=["id", "at", "actor", "action", "outcome"]),
     # REST shapes (Procore's)
@@ -128,7 +141,7 @@ SCHEMAS = {
     "RFI": obj({"id": I, "number": S, "subject": S, "status": S, "questions": arr({"type": "object"}), "rfi_manager": {"type": ["object", "null"]},
                 "created_by": {"type": "object"}, "assignees": arr({"type": "object"}), "created_at": S, "updated_at": S},
                required=["id", "number", "subject", "status", "questions", "created_by", "assignees", "created_at", "updated_at"]),
-    "RFIInput": obj({"rfi": obj({"subject": S, "question": obj({"body": S}, required=[]), "rfi_manager_id": I, "status": S}, required=[])},
+    "RFIInput": obj({"rfi": obj({"subject": name(255), "question": obj({"body": T}, required=[]), "rfi_manager_id": I, "status": T}, required=[])},
                     required=["rfi"]),
 }
 
@@ -182,7 +195,8 @@ paths = {}
 
 
 def op(method, path, summary, tag, *, ok=200, response=None, body=None, body_type="application/json", paged=False, query=(),
-       security="operator", company_header=False, ok_headers=(), errors=(400, 401, 403, 404, 422), description=None, content=None):
+       security="operator", company_header=False, ok_headers=(), errors=(400, 401, 403, 404, 422), description=None, content=None,
+       body_required=True):
     operation = {"summary": summary, "tags": [tag], "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", "").replace(".", "_").replace("-", "_")}
     if description:
         operation["description"] = description
@@ -196,7 +210,12 @@ def op(method, path, summary, tag, *, ok=200, response=None, body=None, body_typ
     if params:
         operation["parameters"] = params
     if body is not None:
-        operation["requestBody"] = {"required": True, "content": {body_type: {"schema": body}}}
+        operation["requestBody"] = {"required": body_required, "content": {body_type: {"schema": body}}}
+    if security in ("operator", "bearer") and 429 not in errors:
+        # Repeated failed authentication from one address is throttled on every authenticated route.
+        errors = tuple(errors) + (429,)
+    if security in ("operator", "bearer") and 401 not in errors:
+        errors = tuple(errors) + (401,)
     headers = list(ok_headers) + (PAGING_HEADERS if paged else [])
     responses = {}
     if ok == 204:
@@ -343,7 +362,7 @@ op("delete", SA + "/{id}", "Deletes the account and its contact.", "Admin: servi
 op("post", SA + "/{id}/reset_secret", "New secret; every permission and project membership is reset and every token dies.",
    "Admin: service accounts", response=ref("SecretAnswer"), errors=(400, 401, 403, 404, 409))
 op("post", SA + "/{id}/rotate_secret", "New secret beside the old one (zero-downtime rotation); permissions are kept.",
-   "Admin: service accounts", body=ref("RotateInput"), response=ref("SecretAnswer"), errors=(400, 401, 403, 404, 409, 422))
+   "Admin: service accounts", body=ref("RotateInput"), body_required=False, response=ref("SecretAnswer"), errors=(400, 401, 403, 404, 409, 422))
 op("get", SA + "/{id}/secrets", "The account's active secrets (never their values).", "Admin: service accounts", response=arr(ref("Secret")),
    errors=(400, 401, 403, 404))
 op("delete", SA + "/{id}/secrets/{secret_id}", "Retires one secret.", "Admin: service accounts", ok=204, errors=(400, 401, 403, 404, 409))
@@ -377,8 +396,8 @@ op("get", A + "/apps", "Apps the caller may manage.", "Admin: apps", response=ar
 op("post", A + "/apps", "Registers an app: a client id and a secret shown once.", "Admin: apps", ok=201, body=ref("AppInput"), response=ref("App"),
    errors=(400, 401, 403, 422))
 op("get", AP, "One app.", "Admin: apps", response=ref("App"), errors=(400, 401, 403, 404))
-op("post", AP + "/reset_secret", "New app secret; the old one stops at once.", "Admin: apps", response=ref("AppSecretAnswer"), errors=(400, 401, 403, 404, 409))
-op("post", AP + "/rotate_secret", "New app secret beside the old one.", "Admin: apps", body=ref("RotateInput"), response=ref("AppSecretAnswer"),
+op("post", AP + "/reset_secret", "New app secret; the old one stops at once.", "Admin: apps", response=ref("App"), errors=(400, 401, 403, 404, 409))
+op("post", AP + "/rotate_secret", "New app secret beside the old one.", "Admin: apps", body=ref("RotateInput"), body_required=False, response=ref("AppSecretAnswer"),
    errors=(400, 401, 403, 404, 409, 422))
 op("get", AP + "/secrets", "The app's active secrets.", "Admin: apps", response=arr(ref("Secret")), errors=(400, 401, 403, 404))
 op("delete", AP + "/secrets/{secret_id}", "Retires one app secret.", "Admin: apps", ok=204, errors=(400, 401, 403, 404, 409))
@@ -396,10 +415,10 @@ op("get", AP + "/installations", "Where the app is installed.", "Admin: apps", r
 op("get", A + "/policy", "The traditional-account sunset policy and phase.", "Admin: sunset", response=ref("Policy"), errors=(401, 403))
 op("get", A + "/marketplace", "Apps listed for installation.", "Admin: apps", response=arr(ref("MarketplaceEntry")), errors=(401, 403))
 op("get", A + "/keys", "The signing keys.", "Admin: keys", response=arr(ref("SigningKey")), errors=(401, 403))
-op("post", A + "/keys/rotate", "Adds a signing key, active now or after `activate_in` seconds.", "Admin: keys", body=ref("KeyRotateInput"),
-   response=ref("SigningKey"), errors=(400, 401, 403, 422))
-op("post", A + "/keys/{kid}/retire", "Stops signing with a key; it keeps verifying until its tokens expire.", "Admin: keys",
-   response=ref("SigningKey"), errors=(400, 401, 403, 404, 409))
+op("post", A + "/keys/rotate", "Adds a signing key, active now or after `activate_in` seconds; answers every key.", "Admin: keys",
+   body=ref("KeyRotateInput"), body_required=False, ok=201, response=arr(ref("SigningKey")), errors=(400, 401, 403, 422))
+op("post", A + "/keys/{kid}/retire", "Stops signing with a key; it keeps verifying until its tokens expire. Answers every key.", "Admin: keys",
+   response=arr(ref("SigningKey")), errors=(400, 401, 403, 404, 409))
 op("delete", A + "/keys/{kid}", "Deletes a retired key; tokens it signed stop working.", "Admin: keys", ok=204, errors=(400, 401, 403, 404, 409))
 op("get", A + "/audit", "The audit log, newest first.", "Admin: audit", response=arr(ref("AuditEntry")), errors=(400, 401, 403),
    query=[("limit", {"type": "integer", "minimum": 1}, "Entries to return."), ("offset", {"type": "integer", "minimum": 0}, "Entries to skip."),

@@ -51,6 +51,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "REST requests per client and company per 10 seconds (env GATEHOUSE_RATE_LIMIT_SPIKE).")
     var rateLimitSpike: Int?
 
+    @Option(help: "Failed authentications allowed per address in the failure window before 429s (env GATEHOUSE_AUTH_FAILURES_PER_ADDRESS). Default 50.")
+    var authFailuresPerAddress: Int?
+
+    @Option(help: "Failed authentications allowed per credential in the failure window before 429s (env GATEHOUSE_AUTH_FAILURES_PER_CREDENTIAL). Default 5.")
+    var authFailuresPerCredential: Int?
+
     @Option(help: "Console sessions end this many seconds after sign-in, however active (env GATEHOUSE_SESSION_LIFETIME).")
     var sessionLifetime: Int?
 
@@ -105,6 +111,11 @@ struct Serve: AsyncParsableCommand {
         let spike = rateLimitSpike ?? env["GATEHOUSE_RATE_LIMIT_SPIKE"].flatMap(Int.init) ?? 200
         guard hourly > 0, spike > 0 else { throw ValidationError("rate limits must be positive") }
         configuration.rateLimits = RateLimitPolicy(hourly: hourly, spike: spike)
+        let perAddress = authFailuresPerAddress ?? env["GATEHOUSE_AUTH_FAILURES_PER_ADDRESS"].flatMap(Int.init) ?? configuration.failurePolicy.perAddress
+        let perCredential = authFailuresPerCredential ?? env["GATEHOUSE_AUTH_FAILURES_PER_CREDENTIAL"].flatMap(Int.init) ?? configuration.failurePolicy.perCredential
+        guard perAddress > 0, perCredential > 0 else { throw ValidationError("failure limits must be positive") }
+        configuration.failurePolicy.perAddress = perAddress
+        configuration.failurePolicy.perCredential = perCredential
         let lifetime = sessionLifetime ?? env["GATEHOUSE_SESSION_LIFETIME"].flatMap(Int.init) ?? 8 * 3600
         let idle = sessionIdleTimeout ?? env["GATEHOUSE_SESSION_IDLE_TIMEOUT"].flatMap(Int.init) ?? 30 * 60
         guard (60...(30 * 86_400)).contains(lifetime), (60...lifetime).contains(idle) else {

@@ -45,9 +45,9 @@ struct KeysController<Store: AuditStore>: Sendable {
 
     @Sendable func audit(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let limit = min(max(query.get("limit", as: Int.self) ?? 100, 1), 1000)
-        let offset = max(query.get("offset", as: Int.self) ?? 0, 0)
-        let filter = AuditFilter(companyID: query.get("company_id", as: Int64.self), actor: query.get("actor"), action: query.get("action"))
+        let limit = Int(min(try request.queryInteger("limit", minimum: 1) ?? 100, 1000))
+        let offset = Int(min(try request.queryInteger("offset", minimum: 0) ?? 0, Int64(Int32.max)))
+        let filter = AuditFilter(companyID: try request.queryInteger("company_id", minimum: 1), actor: query.get("actor"), action: query.get("action"))
         return try JSONResponse.make(try await store.auditEntries(filter, limit: limit, offset: offset).items.map(AuditEntryBody.init))
     }
 }

@@ -19,10 +19,16 @@ final class RouteTable: Sendable {
 
     /// The methods served at `path`, sorted; empty when no route matches it at all. HEAD comes with GET, as
     /// Hummingbird answers it.
+    ///
+    /// Where a literal segment and a parameter both match (`/keys/rotate` and `/keys/{kid}`), only the routes
+    /// with the most literal segments count, as the router's trie prefers the literal.
     func allowedMethods(for path: String) -> [String] {
         let requested = path.split(separator: "/")
+        let matching = routes.withLock({ $0 }).filter { Self.matches($0.segments, requested) }
+        let literals = { (route: Route) in route.segments.filter { !($0.hasPrefix(":") || $0.hasPrefix("{") || $0.hasPrefix("*")) }.count }
+        let best = matching.map(literals).max() ?? 0
         var methods = Set<String>()
-        for route in routes.withLock({ $0 }) where Self.matches(route.segments, requested) {
+        for route in matching where literals(route) == best {
             methods.insert(route.method)
             if route.method == "GET" { methods.insert("HEAD") }
         }
