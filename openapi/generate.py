@@ -74,6 +74,8 @@ SCHEMAS = {
     # Admin shapes
     "Company": obj({"id": I, "name": S, "is_active": B}),
     "CompanyInput": obj({"name": name(200)}, required=["name"]),
+    "CompanyPatch": obj({"name": name(200), "is_active": {"type": ["boolean", "null"]}}, required=[],
+                        description="Absent or null keys keep their value. `is_active` is for operators only."),
     "Person": obj({"id": I, "kind": {"type": "string", "enum": ["user", "service_account"]}, "first_name": S, "last_name": S, "name": S,
                    "email": S, "job_title": NS, "is_active": B}, required=["id", "kind", "first_name", "last_name", "name", "email", "is_active"]),
     "UserInput": obj({"email": {"type": "string", "format": "email", "maxLength": 254}, "first_name": T, "last_name": T, "job_title": NT,
@@ -324,6 +326,9 @@ C = A + "/companies/{cid}"
 op("get", A + "/companies", "Every company (operators).", "Admin: directory", response=arr(ref("Company")), errors=(401, 403))
 op("post", A + "/companies", "Creates a company.", "Admin: directory", ok=201, body=ref("CompanyInput"), response=ref("Company"), errors=(400, 401, 403, 422))
 op("get", C, "One company.", "Admin: directory", response=ref("Company"), errors=(400, 401, 403, 404))
+op("patch", C, "Renames a company, or (operators) deactivates or reactivates it. A deactivated company's service accounts get no "
+   "tokens and their tokens stop; installed apps stop acting in it; nothing is deleted.", "Admin: directory",
+   body=ref("CompanyPatch"), response=ref("Company"), errors=(400, 401, 403, 404, 422))
 op("get", C + "/projects", "The company's projects.", "Admin: directory", response=arr(ref("Project")), errors=(400, 401, 403, 404))
 op("post", C + "/projects", "Creates a project.", "Admin: directory", ok=201, body=ref("ProjectInput"), response=ref("Project"))
 op("post", C + "/users", "Creates a user in the company's directory.", "Admin: directory", ok=201, body=ref("UserInput"), response=ref("Person"),

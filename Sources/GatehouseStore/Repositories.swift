@@ -8,6 +8,8 @@ public protocol CompanyStore: Sendable {
     func createCompany(name: String) async throws -> Company
     func companies() async throws -> [Company]
     func company(id: Int64) async throws -> Company?
+    /// Writes the company's name and active flag; nil when there is no such company.
+    func updateCompany(_ company: Company) async throws -> Company?
 }
 
 public protocol ProjectStore: Sendable {

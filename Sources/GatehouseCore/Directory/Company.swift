@@ -12,3 +12,14 @@ public struct Company: Sendable, Equatable {
         self.isActive = isActive
     }
 }
+
+/// A change to a company, as the admin API receives it: absent keys keep their value.
+public struct CompanyPatch: Sendable, Decodable {
+    public var name: String?
+    public var is_active: Bool?
+
+    public init(name: String? = nil, is_active: Bool? = nil) {
+        self.name = name
+        self.is_active = is_active
+    }
+}

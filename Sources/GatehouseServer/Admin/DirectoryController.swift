@@ -12,6 +12,7 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
         group.get("companies", use: listCompanies)
         group.patch("people/:id", use: updatePerson)
         company.get("", use: showCompany)
+        company.patch("", use: updateCompany)
         company.post("projects", use: createProject)
         company.get("projects", use: listProjects)
         company.post("users", use: createUser)
@@ -33,6 +34,14 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
 
     @Sendable func showCompany(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         try JSONResponse.make(CompanyBody(context.company))
+    }
+
+    /// Company admins may rename their company; only operators (de)activate one.
+    @Sendable func updateCompany(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let patch = try await request.decodeJSON(CompanyPatch.self, context: context)
+        if patch.is_active != nil, !context.actor.isOperator { throw APIError.forbidden("only operators activate or deactivate a company") }
+        return try JSONResponse.make(CompanyBody(try await directory.updateCompany(context.company, patch, by: context.caller)))
     }
 
     @Sendable func createProject(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// Step 1 of every `/rest` call: a valid bearer token. It proves the token and nothing about the company.
-struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: RouterMiddleware {
+struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore & CompanyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenService<Repository>
 

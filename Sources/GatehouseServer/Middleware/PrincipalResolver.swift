@@ -10,7 +10,7 @@ import Hummingbird
 /// - an app (DMSA) must send it, except on `/me` and `/companies` (``Mode/impliedWhenAbsent``), where its
 ///   first installation stands in;
 /// - an app acts only where it is installed: elsewhere, 403 `App is not connected to this company`.
-struct PrincipalResolver<Store: AppStore & InstallationStore>: RouterMiddleware {
+struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     enum Mode: Sendable {
         case required
@@ -22,7 +22,12 @@ struct PrincipalResolver<Store: AppStore & InstallationStore>: RouterMiddleware 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = context.token else { throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required") }
         var context = context
-        context.principal = try await principal(for: token.record, header: try Self.companyHeader(request))
+        let principal = try await principal(for: token.record, header: try Self.companyHeader(request))
+        // A deactivated company stops every account and installation acting in it at once.
+        guard try await store.company(id: principal.companyID)?.isActive == true else {
+            throw APIError(.forbidden, code: "company_inactive", message: "Company \(principal.companyID) is deactivated")
+        }
+        context.principal = principal
         return try await next(request, context)
     }
 
@@ -48,7 +53,11 @@ struct PrincipalResolver<Store: AppStore & InstallationStore>: RouterMiddleware 
         case (nil, .required):
             throw APIError.badRequest("Missing Procore-Company-Id header!", code: "missing_company")
         case (nil, .impliedWhenAbsent):
-            installation = try await store.installations(appID: app.id).filter(\.isActive).min { $0.id < $1.id }
+            var first: Installation?
+            for candidate in try await store.installations(appID: app.id).filter(\.isActive).sorted(by: { $0.id < $1.id }) {
+                if try await store.company(id: candidate.companyID)?.isActive == true { first = candidate; break }
+            }
+            installation = first
         }
         guard let installation else { throw Self.notConnected }
         return Principal(kind: .app, clientID: record.client.clientID, contactID: installation.contactID, companyID: installation.companyID, appID: app.id)

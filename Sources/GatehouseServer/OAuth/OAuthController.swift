@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// `POST /oauth/token` and the discovery documents.
-struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: Sendable {
+struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore & CompanyStore>: Sendable {
     let tokens: TokenService<Repository>
     let auditor: Auditor<Repository>
     let keys: KeyRing

@@ -5,7 +5,7 @@ import Logging
 import Synchronization
 
 /// Issues and verifies access tokens. The one place that knows what makes a client or a token valid.
-struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore>: Sendable {
+struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore & CompanyStore>: Sendable {
     let repository: Repository
     let keys: KeyRing
     let hasher: SecretHasher
@@ -42,6 +42,9 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         let now = clock.now
         guard record.client.isEnabled else {
             throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
+        }
+        if let account = record.serviceAccount, try await repository.company(id: account.companyID)?.isActive != true {
+            throw OAuthError(.invalidClient, "the account's company is deactivated", challengeBasic: basic)
         }
         if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: now) {
             var error = OAuthError(.unauthorizedClient, "Traditional service accounts were sunset on \(Deprecation.httpDate(policy.sunsetAt)); migrate to a developer managed service account (DMSA)")
@@ -157,6 +160,11 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         if let sid = claims.sid, !record.secrets.contains(where: { $0.id == sid && $0.isActive(at: clock.now) }) { throw .secretRetired }
         // Tokens of traditional accounts stop at the sunset instant, whatever their own expiry says.
         if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: clock.now) { throw .sunset }
+        if let account = record.serviceAccount {
+            let active: Bool
+            do { active = try await repository.company(id: account.companyID)?.isActive == true } catch { throw .unavailable }
+            guard active else { throw .companyInactive }
+        }
         let revoked: Bool
         do { revoked = try await repository.isTokenRevoked(jti: claims.jti.value) } catch { throw .unavailable }
         guard !revoked else { throw .revoked }
@@ -182,7 +190,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
 /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`, except
 /// `unavailable`: the store could not answer, which says nothing about the token (503, not 401).
 enum TokenRejection: Error {
-    case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, secretRetired, revoked, sunset, unavailable
+    case malformed, badSignature, wrongType, wrongIssuer, expired, unknownClient, disabled, superseded, secretRetired, revoked, sunset, companyInactive, unavailable
 }
 
 /// A token whose signature, claims and client state were all checked just now.

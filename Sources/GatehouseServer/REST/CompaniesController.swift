@@ -28,7 +28,7 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         var companies: [Company] = []
         if let appID = context.principal.appID {
             for installation in try await store.installations(appID: appID) where installation.isActive {
-                if let company = try await store.company(id: installation.companyID) { companies.append(company) }
+                if let company = try await store.company(id: installation.companyID), company.isActive { companies.append(company) }
             }
         } else if let company = try await store.company(id: context.principal.companyID) {
             companies = [company]

@@ -22,6 +22,23 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
 
     func companies() async throws -> [Company] { try await store.companies() }
 
+    /// Renames or (de)activates a company. A deactivated company's service accounts get no tokens and every
+    /// REST call acting in it is refused, from the next request on every node; nothing is deleted, so
+    /// reactivating restores it as it was.
+    func updateCompany(_ company: Company, _ patch: CompanyPatch, by caller: Caller) async throws -> Company {
+        var changed = company
+        if let raw = patch.name {
+            guard let name = cleaned(raw) else { throw ValidationError("name must not be empty", fields: ["name": "must not be empty"]) }
+            guard name.count <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
+            changed.name = name
+        }
+        if let active = patch.is_active { changed.isActive = active }
+        guard let updated = try await store.updateCompany(changed) else { throw DomainError.notFound("company") }
+        let action = company.isActive == updated.isActive ? "company.update" : (updated.isActive ? "company.activate" : "company.deactivate")
+        await auditor.record(action, by: caller, target: "company:\(company.id)")
+        return updated
+    }
+
     func company(_ id: Int64) async throws -> Company {
         guard let company = try await store.company(id: id) else { throw DomainError.notFound("company") }
         return company

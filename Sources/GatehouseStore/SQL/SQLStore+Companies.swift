@@ -26,6 +26,18 @@ extension SQLStore: CompanyStore {
     }
 }
 
+extension SQLStore {
+    /// One statement, through `write`, so every node's caches drop the company (and with it every cached
+    /// answer that depended on it being active) at once.
+    public func updateCompany(_ company: Company) async throws -> Company? {
+        let updated = try await database.write { db in
+            try await db.raw("UPDATE companies SET name = \(bind: company.name), is_active = \(bind: company.isActive) WHERE id = \(bind: company.id) RETURNING id")
+                .first() != nil
+        }
+        return updated ? company : nil
+    }
+}
+
 extension Company {
     init(row: any SQLRow) throws {
         self.init(id: try row.int("id"), name: try row.string("name"), isActive: try row.bool("is_active"))
