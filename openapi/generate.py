@@ -74,7 +74,7 @@ SCHEMAS = {
     # Admin shapes
     "Company": obj({"id": I, "name": S, "is_active": B}),
     "CompanyInput": obj({"name": name(200)}, required=["name"]),
-    "CompanyPatch": obj({"name": name(200), "is_active": {"type": ["boolean", "null"]}}, required=[],
+    "CompanyPatch": obj({"name": {**name(200), "type": ["string", "null"]}, "is_active": {"type": ["boolean", "null"]}}, required=[],
                         description="Absent or null keys keep their value. `is_active` is for operators only."),
     "Person": obj({"id": I, "kind": {"type": "string", "enum": ["user", "service_account"]}, "first_name": S, "last_name": S, "name": S,
                    "email": S, "job_title": NS, "is_active": B}, required=["id", "kind", "first_name", "last_name", "name", "email", "is_active"]),
