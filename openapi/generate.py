@@ -90,6 +90,10 @@ SCHEMAS = {
     "ProjectInput": obj({"name": name(200), **{k: {"type": ["string", "null"], "pattern": "^[^\\x00]*$", "maxLength": 255} for k in
                          ["display_name", "project_number", "stage", "address", "city", "state_code", "country_code", "zip", "time_zone"]},
                          "active": B}, required=["name"]),
+    "ProjectPatch": obj({"name": {**name(200), "type": ["string", "null"]}, **{k: {"type": ["string", "null"], "pattern": "^[^\\x00]*$", "maxLength": 255} for k in
+                         ["display_name", "project_number", "stage", "address", "city", "state_code", "country_code", "zip", "time_zone"]},
+                         "active": {"type": ["boolean", "null"]}}, required=[],
+                        description="Absent or null keys keep their value; `active: false` archives the project."),
     "Levels": obj({"tools": TOOLS}, required=["tools"]),
     "Template": obj({"id": I, "company_id": I, "name": S, "project_id": NI, "tools": TOOLS}, required=["id", "company_id", "name", "tools"]),
     "TemplateInput": obj({"name": name(200), "project_id": NI, "tools": TOOLS}, required=[]),
@@ -331,6 +335,10 @@ op("patch", C, "Renames a company, or (operators) deactivates or reactivates it.
    body=ref("CompanyPatch"), response=ref("Company"), errors=(400, 401, 403, 404, 422))
 op("get", C + "/projects", "The company's projects.", "Admin: directory", response=arr(ref("Project")), errors=(400, 401, 403, 404))
 op("post", C + "/projects", "Creates a project.", "Admin: directory", ok=201, body=ref("ProjectInput"), response=ref("Project"))
+op("patch", C + "/projects/{pid}", "Changes a project; `active: false` archives it (archived projects leave REST lists and their "
+   "memberships stop granting; unarchiving restores them).", "Admin: directory", body=ref("ProjectPatch"), response=ref("Project"))
+op("delete", C + "/projects/{pid}", "Archives a project, as Procore does (nothing is deleted); answers the archived project.", "Admin: directory",
+   response=ref("Project"), errors=(400, 401, 403, 404))
 op("post", C + "/users", "Creates a user in the company's directory.", "Admin: directory", ok=201, body=ref("UserInput"), response=ref("Person"),
    errors=(400, 401, 403, 404, 409, 422))
 op("get", C + "/directory", "The company's directory.", "Admin: directory", response=arr(ref("Person")), errors=(400, 401, 403, 404))

@@ -15,8 +15,11 @@ public protocol CompanyStore: Sendable {
 public protocol ProjectStore: Sendable {
     func createProject(_ project: Project) async throws -> Project
     func project(id: Int64) async throws -> Project?
-    /// A page of a company's projects, ordered by id, with the total count.
-    func projects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int)
+    /// A page of a company's projects, ordered by id, with the total count. `activeOnly` leaves out archived
+    /// projects, as every REST list does.
+    func projects(companyID: Int64, limit: Int, offset: Int, activeOnly: Bool) async throws -> (items: [Project], total: Int)
+    /// Writes every field of the project; nil when there is no such project.
+    func updateProject(_ project: Project) async throws -> Project?
 }
 
 /// A new user as the admin API receives it; the password is already a bcrypt hash.

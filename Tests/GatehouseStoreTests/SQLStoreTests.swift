@@ -77,7 +77,7 @@ struct SQLStoreTests {
             try await store.migrate(logger: TestStore.logger)
             let company = try await store.createCompany(name: "Acme")
             for i in 1...5 { _ = try await store.createProject(Project(companyID: company.id, name: "P\(i)")) }
-            let page = try await store.projects(companyID: company.id, limit: 2, offset: 2)
+            let page = try await store.projects(companyID: company.id, limit: 2, offset: 2, activeOnly: false)
             #expect(page.total == 5)
             #expect(page.items.map(\.name) == ["P3", "P4"])
         }

@@ -16,6 +16,26 @@ public struct ProjectDraft: Sendable, Decodable {
 
     public init(name: String? = nil) { self.name = name }
 
+    /// A `PATCH`: the fields sent replace the project's, the rest keep their values, and the result passes the
+    /// same rules as a new project. `id`, `createdAt` and the company never change.
+    public func applied(to project: Project, fieldPrefix: String = "", now: Date) throws(ValidationError) -> Project {
+        var merged = ProjectDraft(name: name ?? project.name)
+        merged.display_name = display_name ?? project.displayName
+        merged.project_number = project_number ?? project.projectNumber
+        merged.active = active ?? project.active
+        merged.stage = stage ?? project.stage
+        merged.address = address ?? project.address
+        merged.city = city ?? project.city
+        merged.state_code = state_code ?? project.stateCode
+        merged.country_code = country_code ?? project.countryCode
+        merged.zip = zip ?? project.zip
+        merged.time_zone = time_zone ?? project.timeZone
+        var updated = try merged.validated(companyID: project.companyID, fieldPrefix: fieldPrefix, now: now)
+        updated.id = project.id
+        updated.createdAt = project.createdAt
+        return updated
+    }
+
     /// The one project rule set, for the admin API and `POST /rest/v1.0/projects` alike. `fieldPrefix` is
     /// where the fields sit in the caller's body (`project.` on the REST surface, which wraps them).
     public func validated(companyID: Int64, fieldPrefix: String = "", now: Date) throws(ValidationError) -> Project {

@@ -15,6 +15,8 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
         company.patch("", use: updateCompany)
         company.post("projects", use: createProject)
         company.get("projects", use: listProjects)
+        company.patch("projects/:pid", use: updateProject)
+        company.delete("projects/:pid", use: archiveProject)
         company.post("users", use: createUser)
         company.post("directory", use: addToDirectory)
         company.get("directory", use: listDirectory)
@@ -49,6 +51,21 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
         let draft = try await request.decodeJSON(ProjectDraft.self, context: context)
         let project = try await directory.createProject(draft, in: context.company, by: context.caller)
         return try JSONResponse.make(ProjectBody(project, company: context.company), status: .created)
+    }
+
+    @Sendable func updateProject(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let id = try context.parameters.id("pid", resource: "project")
+        let patch = try await request.decodeJSON(ProjectDraft.self, context: context)
+        return try JSONResponse.make(ProjectBody(try await directory.updateProject(id, in: context.company, patch, by: context.caller), company: context.company))
+    }
+
+    /// Procore archives rather than deletes (`active: false`); so does `DELETE`, answering the archived project.
+    @Sendable func archiveProject(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        let id = try context.parameters.id("pid", resource: "project")
+        var archive = ProjectDraft()
+        archive.active = false
+        return try JSONResponse.make(ProjectBody(try await directory.updateProject(id, in: context.company, archive, by: context.caller), company: context.company))
     }
 
     @Sendable func listProjects(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -40,7 +40,7 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         let company = try await gate.company(context)
         try await gate.authorize(context, .company(.portfolio, .readonly))
         let paging = try Pagination(request)
-        let page = try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset)
+        let page = try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset, activeOnly: true)
         return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request))
     }
 

@@ -27,7 +27,7 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
         let access = try await gate.authorize(context, .principal)
         let paging = try Pagination(request)
         let page = access.seesAllProjects
-            ? try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset)
+            ? try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset, activeOnly: true)
             : try await store.memberProjects(companyID: company.id, personID: context.principal.contactID, limit: paging.limit, offset: paging.offset)
         return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request))
     }

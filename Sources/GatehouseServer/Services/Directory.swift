@@ -54,8 +54,20 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         return created
     }
 
-    func projects(in company: Company, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
-        try await store.projects(companyID: company.id, limit: limit, offset: offset)
+    /// Every project, archived ones included: the admin doors list what they can change.
+    func projects(in company: Company, limit: Int, offset: Int, activeOnly: Bool = false) async throws -> (items: [Project], total: Int) {
+        try await store.projects(companyID: company.id, limit: limit, offset: offset, activeOnly: activeOnly)
+    }
+
+    /// Changes a project; `active: false` archives it. An archived project leaves every REST list and its
+    /// memberships stop granting at once; its memberships are kept, so unarchiving restores them.
+    func updateProject(_ id: Int64, in company: Company, _ patch: ProjectDraft, by caller: Caller) async throws -> Project {
+        guard let project = try await store.project(id: id), project.companyID == company.id else { throw DomainError.notFound("project") }
+        let changed = try patch.applied(to: project, now: clock.now)
+        guard let updated = try await store.updateProject(changed) else { throw DomainError.notFound("project") }
+        let action = project.active == updated.active ? "project.update" : (updated.active ? "project.unarchive" : "project.archive")
+        await auditor.record(action, by: caller, target: "project:\(id)")
+        return updated
     }
 
     func project(_ id: Int64) async throws -> Project {

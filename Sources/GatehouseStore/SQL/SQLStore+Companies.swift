@@ -27,6 +27,21 @@ extension SQLStore: CompanyStore {
 }
 
 extension SQLStore {
+    /// Through `write`, so cached project reads and pages, and the access they grant, change on every node.
+    public func updateProject(_ project: Project) async throws -> Project? {
+        let p = project
+        let updated = try await database.write { db in
+            try await db.raw("""
+                UPDATE projects SET name = \(bind: p.name), display_name = \(bind: p.displayName), project_number = \(bind: p.projectNumber),
+                    active = \(bind: p.active), stage = \(bind: p.stage), address = \(bind: p.address), city = \(bind: p.city),
+                    state_code = \(bind: p.stateCode), country_code = \(bind: p.countryCode), zip = \(bind: p.zip), time_zone = \(bind: p.timeZone),
+                    updated_at = \(bind: p.updatedAt.unixSeconds)
+                WHERE id = \(bind: p.id) AND company_id = \(bind: p.companyID) RETURNING id
+                """).first() != nil
+        }
+        return updated ? project : nil
+    }
+
     /// One statement, through `write`, so every node's caches drop the company (and with it every cached
     /// answer that depended on it being active) at once.
     public func updateCompany(_ company: Company) async throws -> Company? {
@@ -77,18 +92,20 @@ extension SQLStore: ProjectStore {
 
     /// A page of a company's projects, cached like the single reads: a REST client polls the same page, and
     /// counting and paging in SQL on every call was most of that call's cost.
-    public func projects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
-        let page = try await caches.projectPages.value(for: PageKey(companyID: companyID, limit: limit, offset: offset)) {
-            let (items, total) = try await self.uncachedProjects(companyID: companyID, limit: limit, offset: offset)
+    public func projects(companyID: Int64, limit: Int, offset: Int, activeOnly: Bool) async throws -> (items: [Project], total: Int) {
+        let page = try await caches.projectPages.value(for: PageKey(companyID: companyID, limit: limit, offset: offset, activeOnly: activeOnly)) {
+            let (items, total) = try await self.uncachedProjects(companyID: companyID, limit: limit, offset: offset, activeOnly: activeOnly)
             return ProjectPage(items: items, total: total)
         }
         return (page.items, page.total)
     }
 
-    private func uncachedProjects(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {
-        try await database.withConnection { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM projects WHERE company_id = \(bind: companyID)").first()?.int("n") ?? 0
-            let items = try await db.raw("SELECT * FROM projects WHERE company_id = \(bind: companyID) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)")
+    private func uncachedProjects(companyID: Int64, limit: Int, offset: Int, activeOnly: Bool) async throws -> (items: [Project], total: Int) {
+        // `active IN (TRUE)` or `active IN (TRUE, FALSE)`: one statement shape for both, bound on both engines.
+        let states = activeOnly ? [true] : [true, false]
+        return try await database.withConnection { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM projects WHERE company_id = \(bind: companyID) AND active IN (\(binds: states))").first()?.int("n") ?? 0
+            let items = try await db.raw("SELECT * FROM projects WHERE company_id = \(bind: companyID) AND active IN (\(binds: states)) ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)")
                 .all().map(Project.init(row:))
             return (items, Int(total))
         }

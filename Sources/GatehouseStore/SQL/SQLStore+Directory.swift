@@ -22,13 +22,13 @@ extension SQLStore: DirectoryStore {
                 FROM project_memberships m
                 JOIN projects p ON p.id = m.project_id
                 LEFT JOIN template_levels tl ON tl.template_id = m.permission_template_id
-                WHERE p.company_id = \(bind: companyID) AND m.person_id = \(bind: personID) AND m.permission_template_id IS NOT NULL
+                WHERE p.company_id = \(bind: companyID) AND p.active = \(bind: true) AND m.person_id = \(bind: personID) AND m.permission_template_id IS NOT NULL
                 UNION ALL
                 SELECT m.project_id, ml.tool AS tool, ml.level AS level
                 FROM project_memberships m
                 JOIN projects p ON p.id = m.project_id
                 LEFT JOIN membership_levels ml ON ml.project_id = m.project_id AND ml.person_id = m.person_id
-                WHERE p.company_id = \(bind: companyID) AND m.person_id = \(bind: personID) AND m.permission_template_id IS NULL
+                WHERE p.company_id = \(bind: companyID) AND p.active = \(bind: true) AND m.person_id = \(bind: personID) AND m.permission_template_id IS NULL
                 """).all()
             var projects: [Int64: [String: PermissionLevel]] = [:]
             for row in rows {

@@ -68,11 +68,11 @@ extension SQLStore: MembershipStore {
         try await database.withConnection { db in
             let total = try await db.raw("""
                 SELECT COUNT(*) AS n FROM project_memberships m JOIN projects p ON p.id = m.project_id
-                WHERE p.company_id = \(bind: companyID) AND m.person_id = \(bind: personID)
+                WHERE p.company_id = \(bind: companyID) AND p.active = \(bind: true) AND m.person_id = \(bind: personID)
                 """).first()?.int("n") ?? 0
             let items = try await db.raw("""
                 SELECT p.* FROM project_memberships m JOIN projects p ON p.id = m.project_id
-                WHERE p.company_id = \(bind: companyID) AND m.person_id = \(bind: personID)
+                WHERE p.company_id = \(bind: companyID) AND p.active = \(bind: true) AND m.person_id = \(bind: personID)
                 ORDER BY p.id LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all().map(Project.init(row:))
             return (items, Int(total))

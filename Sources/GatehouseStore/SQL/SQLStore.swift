@@ -48,6 +48,7 @@ public struct SQLStore: Sendable {
         let companyID: Int64
         let limit: Int
         let offset: Int
+        let activeOnly: Bool
     }
 
     struct ProjectPage: Sendable {
