@@ -80,8 +80,11 @@ SCHEMAS = {
                    "email": S, "job_title": NS, "is_active": B}, required=["id", "kind", "first_name", "last_name", "name", "email", "is_active"]),
     "UserInput": obj({"email": {"type": "string", "format": "email", "maxLength": 254}, "first_name": T, "last_name": T, "job_title": NT,
                       "password": {"type": "string", "minLength": 8, "maxLength": 72, "pattern": "^[^\\x00]*$"}, "is_admin": B}, required=["email"]),
-    "PersonPatch": obj({"first_name": T, "last_name": T, "job_title": NT,
-                         "password": {"type": "string", "minLength": 8, "maxLength": 72, "pattern": "^[^\\x00]*$"}}, required=[]),
+    "PersonPatch": obj({"first_name": NT, "last_name": NT, "job_title": NT, "email": NT,
+                         "password": {"type": ["string", "null"], "minLength": 8, "maxLength": 72, "pattern": "^[^\\x00]*$"},
+                         "is_active": {"type": ["boolean", "null"], "description": "False deactivates a user and ends their sessions."}},
+                        required=[], description="Absent or null keys keep their value. A service-account contact's email, password and "
+                                                 "active state never change here (422)."),
     "DirectoryInput": obj({"email": T, "person_id": I}, required=[],
                           description="Either `email` (an existing user) or, for operators, `person_id`."),
     "Project": obj({"id": I, "name": S, "display_name": S, "project_number": NS, "active": B, "stage": NS, "address": NS, "city": NS,
@@ -344,7 +347,7 @@ op("post", C + "/users", "Creates a user in the company's directory.", "Admin: d
 op("get", C + "/directory", "The company's directory.", "Admin: directory", response=arr(ref("Person")), errors=(400, 401, 403, 404))
 op("post", C + "/directory", "Adds an existing person to the directory.", "Admin: directory", ok=201, body=ref("DirectoryInput"),
    response=ref("Person"), errors=(400, 401, 403, 404, 409, 422))
-op("patch", A + "/people/{id}", "Changes a user's name, title or password (a service-account contact cannot change).", "Admin: directory",
+op("patch", A + "/people/{id}", "Changes a user's name, title, email or password, or deactivates them (ending their sessions).", "Admin: directory",
    body=ref("PersonPatch"), response=ref("Person"), errors=(400, 401, 403, 404, 409, 422))
 op("get", C + "/people/{pid}/permissions", "A directory entry's company tool levels.", "Admin: permissions", response=ref("Levels"),
    errors=(400, 401, 403, 404))

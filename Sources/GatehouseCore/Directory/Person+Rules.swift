@@ -75,8 +75,12 @@ public struct PersonPatch: Sendable, Decodable {
     public var email: String?
     public var job_title: String?
     public var password: String?
+    /// False deactivates a user: no sign-in, and their sessions end.
+    public var is_active: Bool?
 
-    public init(first_name: String? = nil, last_name: String? = nil, email: String? = nil, job_title: String? = nil, password: String? = nil) {
+    public init(first_name: String? = nil, last_name: String? = nil, email: String? = nil, job_title: String? = nil, password: String? = nil,
+                is_active: Bool? = nil) {
+        self.is_active = is_active
         self.first_name = first_name
         self.last_name = last_name
         self.email = email
@@ -109,6 +113,14 @@ extension Person {
         }
         if let last = patch.last_name { person.lastName = cleaned(last) ?? "" }
         if let title = patch.job_title { person.jobTitle = cleaned(title) }
+        if let active = patch.is_active, active != isActive {
+            // A contact is active exactly while its account or installation is: that is where it is switched.
+            if kind == .serviceAccountContact {
+                fields["is_active"] = "follows the service account; disable or enable the account instead"
+            } else {
+                person.isActive = active
+            }
+        }
         guard fields.isEmpty else { throw ValidationError("invalid person", fields: fields) }
         return (person, patch.password)
     }

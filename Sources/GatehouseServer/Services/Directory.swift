@@ -104,10 +104,14 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         try await store.updatePerson(updated)
         if let hash {
             try await store.setPasswordHash(personID: id, hash: hash)
-            // A new password signs the user out everywhere: whoever knew the old one keeps no session.
+        }
+        // A new password, or deactivation, signs the user out everywhere: whoever knew the old password keeps
+        // no session, and a deactivated user none at all.
+        if hash != nil || (person.isActive && !updated.isActive) {
             try await store.deleteSessions(personID: id)
         }
-        await auditor.record("person.update", by: caller, target: "person:\(id)")
+        let action = person.isActive == updated.isActive ? "person.update" : (updated.isActive ? "person.activate" : "person.deactivate")
+        await auditor.record(action, by: caller, target: "person:\(id)")
         return updated
     }
 

@@ -119,7 +119,8 @@ extension SQLStore: DirectoryStore {
             }
             try await db.raw("""
                 UPDATE people SET first_name = \(bind: person.firstName), last_name = \(bind: person.lastName),
-                    email = \(bind: person.email.lowercased()), job_title = \(bind: person.jobTitle), updated_at = \(bind: clock.now.unixSeconds)
+                    email = \(bind: person.email.lowercased()), job_title = \(bind: person.jobTitle), is_active = \(bind: person.isActive),
+                    updated_at = \(bind: clock.now.unixSeconds)
                 WHERE id = \(bind: person.id)
                 """).run()
         }
