@@ -330,13 +330,13 @@ for version in ["v1.0", "v1.1"]:
 # --- Admin ---------------------------------------------------------------------------------------------------
 A = "/admin/v1"
 C = A + "/companies/{cid}"
-op("get", A + "/companies", "Every company (operators).", "Admin: directory", response=arr(ref("Company")), errors=(401, 403))
+op("get", A + "/companies", "Every company (operators).", "Admin: directory", paged=True, response=arr(ref("Company")), errors=(401, 403))
 op("post", A + "/companies", "Creates a company.", "Admin: directory", ok=201, body=ref("CompanyInput"), response=ref("Company"), errors=(400, 401, 403, 422))
 op("get", C, "One company.", "Admin: directory", response=ref("Company"), errors=(400, 401, 403, 404))
 op("patch", C, "Renames a company, or (operators) deactivates or reactivates it. A deactivated company's service accounts get no "
    "tokens and their tokens stop; installed apps stop acting in it; nothing is deleted.", "Admin: directory",
    body=ref("CompanyPatch"), response=ref("Company"), errors=(400, 401, 403, 404, 422))
-op("get", C + "/projects", "The company's projects.", "Admin: directory", response=arr(ref("Project")), errors=(400, 401, 403, 404))
+op("get", C + "/projects", "The company's projects.", "Admin: directory", paged=True, response=arr(ref("Project")), errors=(400, 401, 403, 404))
 op("post", C + "/projects", "Creates a project.", "Admin: directory", ok=201, body=ref("ProjectInput"), response=ref("Project"))
 op("patch", C + "/projects/{pid}", "Changes a project; `active: false` archives it (archived projects leave REST lists and their "
    "memberships stop granting; unarchiving restores them).", "Admin: directory", body=ref("ProjectPatch"), response=ref("Project"))
@@ -344,7 +344,7 @@ op("delete", C + "/projects/{pid}", "Archives a project, as Procore does (nothin
    response=ref("Project"), errors=(400, 401, 403, 404))
 op("post", C + "/users", "Creates a user in the company's directory.", "Admin: directory", ok=201, body=ref("UserInput"), response=ref("Person"),
    errors=(400, 401, 403, 404, 409, 422))
-op("get", C + "/directory", "The company's directory.", "Admin: directory", response=arr(ref("Person")), errors=(400, 401, 403, 404))
+op("get", C + "/directory", "The company's directory.", "Admin: directory", paged=True, response=arr(ref("Person")), errors=(400, 401, 403, 404))
 op("post", C + "/directory", "Adds an existing person to the directory.", "Admin: directory", ok=201, body=ref("DirectoryInput"),
    response=ref("Person"), errors=(400, 401, 403, 404, 409, 422))
 op("patch", A + "/people/{id}", "Changes a user's name, title, email or password, or deactivates them (ending their sessions).", "Admin: directory",
@@ -353,7 +353,7 @@ op("get", C + "/people/{pid}/permissions", "A directory entry's company tool lev
    errors=(400, 401, 403, 404))
 op("put", C + "/people/{pid}/permissions", "Replaces a directory entry's company tool levels.", "Admin: permissions", body=ref("Levels"),
    response=ref("Levels"))
-op("get", C + "/permission_templates", "The company's permission templates.", "Admin: permissions", response=arr(ref("Template")),
+op("get", C + "/permission_templates", "The company's permission templates.", "Admin: permissions", paged=True, response=arr(ref("Template")),
    errors=(400, 401, 403, 404))
 op("post", C + "/permission_templates", "Creates a permission template.", "Admin: permissions", ok=201, body=ref("TemplateInput"),
    response=ref("Template"), errors=(400, 401, 403, 404, 409, 422))
@@ -362,7 +362,7 @@ op("patch", C + "/permission_templates/{tid}", "Changes a permission template.",
    response=ref("Template"), errors=(400, 401, 403, 404, 409, 422))
 op("delete", C + "/permission_templates/{tid}", "Deletes an unused permission template.", "Admin: permissions", ok=204,
    errors=(400, 401, 403, 404, 409))
-op("get", A + "/projects/{pid}/memberships", "The project's memberships.", "Admin: permissions", response=arr(ref("Membership")),
+op("get", A + "/projects/{pid}/memberships", "The project's members.", "Admin: permissions", paged=True, response=arr(ref("User")),
    errors=(400, 401, 403, 404))
 op("post", A + "/projects/{pid}/memberships", "Adds a directory entry to the project with a template or levels.", "Admin: permissions",
    ok=201, body=ref("MembershipInput"), response=ref("Membership"), errors=(400, 401, 403, 404, 409, 422))
@@ -370,7 +370,7 @@ op("delete", A + "/projects/{pid}/memberships/{person_id}", "Removes a project m
    errors=(400, 401, 403, 404, 409))
 
 SA = C + "/service_accounts"
-op("get", SA, "The company's traditional service accounts.", "Admin: service accounts", response=arr(ref("ServiceAccount")), errors=(400, 401, 403, 404))
+op("get", SA, "The company's traditional service accounts.", "Admin: service accounts", paged=True, response=arr(ref("ServiceAccount")), errors=(400, 401, 403, 404))
 op("post", SA, "Creates a traditional service account: a client id, a secret shown once, and a contact with no permissions.",
    "Admin: service accounts", ok=201, body=ref("ServiceAccountInput"), response=ref("ServiceAccount"), errors=(400, 401, 403, 404, 409, 422))
 op("get", SA + "/{id}", "One service account.", "Admin: service accounts", response=ref("ServiceAccount"), errors=(400, 401, 403, 404))
@@ -379,7 +379,7 @@ op("post", SA + "/{id}/reset_secret", "New secret; every permission and project 
    "Admin: service accounts", response=ref("SecretAnswer"), errors=(400, 401, 403, 404, 409))
 op("post", SA + "/{id}/rotate_secret", "New secret beside the old one (zero-downtime rotation); permissions are kept.",
    "Admin: service accounts", body=ref("RotateInput"), body_required=False, response=ref("SecretAnswer"), errors=(400, 401, 403, 404, 409, 422))
-op("get", SA + "/{id}/secrets", "The account's active secrets (never their values).", "Admin: service accounts", response=arr(ref("Secret")),
+op("get", SA + "/{id}/secrets", "The account's active secrets (never their values).", "Admin: service accounts", paged=True, response=arr(ref("Secret")),
    errors=(400, 401, 403, 404))
 op("delete", SA + "/{id}/secrets/{secret_id}", "Retires one secret.", "Admin: service accounts", ok=204, errors=(400, 401, 403, 404, 409))
 op("post", SA + "/{id}/disable", "Disables the account; its tokens stop working at once.", "Admin: service accounts",
@@ -391,7 +391,7 @@ op("post", SA + "/{id}/migrate", "Migrates the account to its app's DMSA version
    response=ref("Installation"), errors=(400, 401, 403, 404, 409, 422))
 
 IN = C + "/installations"
-op("get", IN, "The company's app installations.", "Admin: installations", response=arr(ref("Installation")), errors=(400, 401, 403, 404))
+op("get", IN, "The company's app installations.", "Admin: installations", paged=True, response=arr(ref("Installation")), errors=(400, 401, 403, 404))
 op("post", IN, "Installs an app's DMSA version: creates the app's contact in the directory.", "Admin: installations", ok=201,
    body=ref("InstallationInput"), response=ref("Installation"), errors=(400, 401, 403, 404, 409, 422))
 op("get", IN + "/{iid}", "One installation.", "Admin: installations", response=ref("Installation"), errors=(400, 401, 403, 404))
@@ -408,37 +408,45 @@ op("get", C + "/migration", "Which traditional accounts should move to which DMS
    errors=(400, 401, 403, 404))
 
 AP = A + "/apps/{app}"
-op("get", A + "/apps", "Apps the caller may manage.", "Admin: apps", response=arr(ref("App")), errors=(401, 403))
+op("get", A + "/apps", "Apps the caller may manage.", "Admin: apps", paged=True, response=arr(ref("App")), errors=(401, 403))
 op("post", A + "/apps", "Registers an app: a client id and a secret shown once.", "Admin: apps", ok=201, body=ref("AppInput"), response=ref("App"),
    errors=(400, 401, 403, 422))
 op("get", AP, "One app.", "Admin: apps", response=ref("App"), errors=(400, 401, 403, 404))
 op("post", AP + "/reset_secret", "New app secret; the old one stops at once.", "Admin: apps", response=ref("App"), errors=(400, 401, 403, 404, 409))
 op("post", AP + "/rotate_secret", "New app secret beside the old one.", "Admin: apps", body=ref("RotateInput"), body_required=False, response=ref("AppSecretAnswer"),
    errors=(400, 401, 403, 404, 409, 422))
-op("get", AP + "/secrets", "The app's active secrets.", "Admin: apps", response=arr(ref("Secret")), errors=(400, 401, 403, 404))
+op("get", AP + "/secrets", "The app's active secrets.", "Admin: apps", paged=True, response=arr(ref("Secret")), errors=(400, 401, 403, 404))
 op("delete", AP + "/secrets/{secret_id}", "Retires one app secret.", "Admin: apps", ok=204, errors=(400, 401, 403, 404, 409))
 op("put", AP + "/jwks", "Sets the app's public keys for private_key_jwt.", "Admin: apps", body={"type": "object"}, response=ref("JWKSSet"),
    errors=(400, 401, 403, 404, 422))
-op("get", AP + "/collaborators", "The app's collaborators.", "Admin: apps", response=arr(ref("Collaborator")), errors=(400, 401, 403, 404))
+op("get", AP + "/collaborators", "The app's collaborators.", "Admin: apps", paged=True, response=arr(ref("Collaborator")), errors=(400, 401, 403, 404))
 op("post", AP + "/collaborators", "Adds a collaborator by email.", "Admin: apps", ok=201, body=ref("CollaboratorInput"), response=ref("Collaborator"),
    errors=(400, 401, 403, 404, 409, 422))
-op("get", AP + "/versions", "The app's versions.", "Admin: apps", response=arr(ref("Version")), errors=(400, 401, 403, 404))
+op("get", AP + "/versions", "The app's versions.", "Admin: apps", paged=True, response=arr(ref("Version")), errors=(400, 401, 403, 404))
 op("post", AP + "/versions", "Adds a version with its manifest (a DMSA manifest declares the permissions it needs).", "Admin: apps", ok=201,
    body=ref("VersionInput"), response=ref("Version"), errors=(400, 401, 403, 404, 409, 422))
 op("post", AP + "/versions/{vid}/promote", "Promotes a version so companies can install it.", "Admin: apps", response=ref("Version"),
    errors=(400, 401, 403, 404, 409))
-op("get", AP + "/installations", "Where the app is installed.", "Admin: apps", response=arr(ref("Installation")), errors=(400, 401, 403, 404))
+op("get", AP + "/installations", "Where the app is installed.", "Admin: apps", paged=True, response=arr(ref("Installation")), errors=(400, 401, 403, 404))
 op("get", A + "/policy", "The traditional-account sunset policy and phase.", "Admin: sunset", response=ref("Policy"), errors=(401, 403))
-op("get", A + "/marketplace", "Apps listed for installation.", "Admin: apps", response=arr(ref("MarketplaceEntry")), errors=(401, 403))
-op("get", A + "/keys", "The signing keys.", "Admin: keys", response=arr(ref("SigningKey")), errors=(401, 403))
+op("get", A + "/marketplace", "Apps listed for installation.", "Admin: apps", paged=True, response=arr(ref("MarketplaceEntry")), errors=(401, 403))
+op("get", A + "/keys", "The signing keys.", "Admin: keys", paged=True, response=arr(ref("SigningKey")), errors=(401, 403))
 op("post", A + "/keys/rotate", "Adds a signing key, active now or after `activate_in` seconds; answers every key.", "Admin: keys",
    body=ref("KeyRotateInput"), body_required=False, ok=201, response=arr(ref("SigningKey")), errors=(400, 401, 403, 422))
 op("post", A + "/keys/{kid}/retire", "Stops signing with a key; it keeps verifying until its tokens expire. Answers every key.", "Admin: keys",
    response=arr(ref("SigningKey")), errors=(400, 401, 403, 404, 409))
 op("delete", A + "/keys/{kid}", "Deletes a retired key; tokens it signed stop working.", "Admin: keys", ok=204, errors=(400, 401, 403, 404, 409))
-op("get", A + "/audit", "The audit log, newest first.", "Admin: audit", response=arr(ref("AuditEntry")), errors=(400, 401, 403),
-   query=[("limit", {"type": "integer", "minimum": 1}, "Entries to return."), ("offset", {"type": "integer", "minimum": 0}, "Entries to skip."),
-          ("company_id", I, "Only this company's entries."), ("actor", S, "Only this actor."), ("action", S, "Only this action.")])
+AUDIT_QUERY = [("outcome", {"type": "string", "enum": ["success", "failure", "refused"]}, "Only this outcome."),
+               ("since", S, "Only entries at or after this time: ISO 8601 or Unix seconds."),
+               ("until", S, "Only entries at or before this time: ISO 8601 or Unix seconds."),
+               ("actor", S, "Only this actor."), ("action", S, "Only this action.")]
+op("get", A + "/audit", "The audit log, newest first (operators).", "Admin: audit", paged=True, response=arr(ref("AuditEntry")),
+   errors=(400, 401, 403),
+   query=[("company_id", {"type": "integer", "format": "int64", "minimum": 1}, "Only this company's entries."),
+          ("limit", {"type": "integer", "minimum": 1}, "Entries to return (the older form; prefer per_page)."),
+          ("offset", {"type": "integer", "minimum": 0}, "Entries to skip (the older form; prefer page).")] + AUDIT_QUERY)
+op("get", C + "/audit", "The company's own audit entries, newest first (its admins, through a session, and operators).", "Admin: audit",
+   paged=True, response=arr(ref("AuditEntry")), errors=(400, 401, 403, 404), query=AUDIT_QUERY)
 
 DOCUMENT = {
     "openapi": "3.1.0",

@@ -169,6 +169,8 @@ public struct AuditFilter: Sendable, Equatable {
     public var target: String?
     public var since: Date?
     public var until: Date?
+    /// `success`, `failure` or `refused`, as recorded.
+    public var outcome: String?
 
     public init(companyID: Int64? = nil, actor: String? = nil, action: String? = nil, target: String? = nil, since: Date? = nil, until: Date? = nil) {
         self.companyID = companyID

@@ -13,6 +13,7 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
         group.patch("people/:id", use: updatePerson)
         company.get("", use: showCompany)
         company.patch("", use: updateCompany)
+        company.get("audit", use: companyAudit)
         company.post("projects", use: createProject)
         company.get("projects", use: listProjects)
         company.patch("projects/:pid", use: updateProject)
@@ -31,11 +32,16 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
     }
 
     @Sendable func listCompanies(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try JSONResponse.make(try await directory.companies().map(CompanyBody.init))
+        try Pagination.respond(try await directory.companies().map(CompanyBody.init), request)
     }
 
     @Sendable func showCompany(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         try JSONResponse.make(CompanyBody(context.company))
+    }
+
+    /// The company's own audit entries, for its admins as well as operators.
+    @Sendable func companyAudit(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        try await AuditQuery.respond(request, store: directory.store, company: context.company.id)
     }
 
     /// Company admins may rename their company; only operators (de)activate one.
@@ -69,8 +75,9 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
     }
 
     @Sendable func listProjects(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        let page = try await directory.projects(in: context.company, limit: 1000, offset: 0)
-        return try JSONResponse.make(page.items.map { ProjectBody($0, company: context.company) })
+        let paging = try Pagination(request)
+        let page = try await directory.projects(in: context.company, limit: paging.limit, offset: paging.offset)
+        return try JSONResponse.make(page.items.map { ProjectBody($0, company: context.company) }, headers: paging.headers(total: page.total, request: request))
     }
 
     @Sendable func createUser(_ request: Request, context: CompanyRequestContext) async throws -> Response {
@@ -112,7 +119,8 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
     }
 
     @Sendable func listDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        let page = try await directory.directory(of: context.company, limit: 1000, offset: 0)
-        return try JSONResponse.make(page.items.map { PersonBody($0.person) })
+        let paging = try Pagination(request)
+        let page = try await directory.directory(of: context.company, limit: paging.limit, offset: paging.offset)
+        return try JSONResponse.make(page.items.map { PersonBody($0.person) }, headers: paging.headers(total: page.total, request: request))
     }
 }

@@ -44,10 +44,29 @@ struct KeysController<Store: AuditStore>: Sendable {
     }
 
     @Sendable func audit(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        try await AuditQuery.respond(request, store: store, company: nil)
+    }
+}
+
+/// `GET /admin/v1/audit` (operators, every company) and `GET /admin/v1/companies/{cid}/audit` (that company's
+/// admins too): one filter and paging rule for both.
+enum AuditQuery {
+    static func respond<Store: AuditStore>(_ request: Request, store: Store, company: Int64?) async throws -> Response {
         let query = request.uri.queryParameters
-        let limit = Int(min(try request.queryInteger("limit", minimum: 1) ?? 100, 1000))
-        let offset = Int(min(try request.queryInteger("offset", minimum: 0) ?? 0, Int64(Int32.max)))
-        let filter = AuditFilter(companyID: try request.queryInteger("company_id", minimum: 1), actor: query.get("actor"), action: query.get("action"))
-        return try JSONResponse.make(try await store.auditEntries(filter, limit: limit, offset: offset).items.map(AuditEntryBody.init))
+        let companyID = try company ?? request.queryInteger("company_id", minimum: 1)
+        var filter = AuditFilter(companyID: companyID, actor: query.get("actor"), action: query.get("action"))
+        filter.outcome = query.get("outcome")
+        filter.since = try request.queryTime("since")
+        filter.until = try request.queryTime("until")
+        // `page`/`per_page` as every list; `limit`/`offset`, the first form of this endpoint, still work.
+        if query["limit"] != nil || query["offset"] != nil {
+            let limit = Int(min(try request.queryInteger("limit", minimum: 1) ?? 100, 1000))
+            let offset = Int(min(try request.queryInteger("offset", minimum: 0) ?? 0, Int64(Int32.max)))
+            let page = try await store.auditEntries(filter, limit: limit, offset: offset)
+            return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: [.total: "\(page.total)"])
+        }
+        let paging = try Pagination(request)
+        let page = try await store.auditEntries(filter, limit: paging.limit, offset: paging.offset)
+        return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: paging.headers(total: page.total, request: request))
     }
 }

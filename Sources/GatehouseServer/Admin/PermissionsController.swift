@@ -56,7 +56,7 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
     }
 
     @Sendable func listTemplates(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        try JSONResponse.make(try await permissions.templates(of: context.company).map(AdminTemplateBody.init))
+        try Pagination.respond(try await permissions.templates(of: context.company).map(AdminTemplateBody.init), request)
     }
 
     @Sendable func showTemplate(_ request: Request, context: CompanyRequestContext) async throws -> Response {
@@ -106,7 +106,8 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
     }
 
     @Sendable func memberships(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        let page = try await permissions.members(of: try await project(context), limit: 1000, offset: 0)
-        return try JSONResponse.make(page.items.map(UserBody.init))
+        let paging = try Pagination(request)
+        let page = try await permissions.members(of: try await project(context), limit: paging.limit, offset: paging.offset)
+        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import GatehouseCore
 import Hummingbird
 
 extension Request {
@@ -10,5 +12,17 @@ extension Request {
                                       fields: [name: "must be an integer of at least \(minimum)"])
         }
         return number
+    }
+}
+
+extension Request {
+    /// An optional time query parameter: ISO 8601 (`2026-11-30T08:00:00Z`) or Unix seconds. Anything else is a 400.
+    func queryTime(_ name: String) throws -> Date? {
+        guard let raw = uri.queryParameters[name[...]] else { return nil }
+        if let seconds = Int64(raw), seconds >= 0 { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: String(raw)) { return date }
+        throw APIError.badRequest("\(name) must be an ISO 8601 time or Unix seconds", code: "invalid_parameter",
+                                  fields: [name: "must be an ISO 8601 time or Unix seconds"])
     }
 }

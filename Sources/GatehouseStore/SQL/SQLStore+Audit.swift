@@ -37,6 +37,7 @@ extension SQLStore: AuditStore {
             conditions.appendLiteral(" OR target LIKE "); conditions.appendInterpolation(bind: Self.likePrefix(target) + "/%")
             conditions.appendLiteral(" ESCAPE '\\')")
         }
+        if let outcome = filter.outcome { conditions.appendLiteral(" AND outcome = "); conditions.appendInterpolation(bind: outcome) }
         if let since = filter.since { conditions.appendLiteral(" AND at >= "); conditions.appendInterpolation(bind: since.unixSeconds) }
         if let until = filter.until { conditions.appendLiteral(" AND at <= "); conditions.appendInterpolation(bind: until.unixSeconds) }
         let whereClause = conditions
