@@ -135,6 +135,7 @@ SCHEMAS = {
     "SigningKey": obj({"kid": S, "created_at": S, "activates_at": S, "retired_at": S, "published": B, "signing": B},
                       required=["kid", "created_at", "published", "signing"]),
     "KeyRotateInput": obj({"activate_in": {"type": ["integer", "null"], "description": "Seconds until it signs; null or absent for the default."}}, required=[]),
+    "AdminToken": obj({"id": I, "name": S, "created_at": S, "last_used_at": NS}),
     "AuditEntry": obj({"id": I, "at": S, "actor": S, "action": S, "target": NS, "outcome": S, "detail": NS, "remote_address": NS,
                        "request_id": NS}, required=["id", "at", "actor", "action", "outcome"]),
     # REST shapes (Procore's)
@@ -436,6 +437,10 @@ op("post", A + "/keys/rotate", "Adds a signing key, active now or after `activat
 op("post", A + "/keys/{kid}/retire", "Stops signing with a key; it keeps verifying until its tokens expire. Answers every key.", "Admin: keys",
    response=arr(ref("SigningKey")), errors=(400, 401, 403, 404, 409))
 op("delete", A + "/keys/{kid}", "Deletes a retired key; tokens it signed stop working.", "Admin: keys", ok=204, errors=(400, 401, 403, 404, 409))
+op("get", A + "/admin_tokens", "Operator tokens: name, created and last used (never the token).", "Admin: keys", paged=True,
+   response=arr(ref("AdminToken")), errors=(400, 401, 403))
+op("delete", A + "/admin_tokens/{id}", "Revokes an operator token; it stops working on its next use.", "Admin: keys", ok=204,
+   errors=(400, 401, 403, 404))
 AUDIT_QUERY = [("outcome", {"type": "string", "enum": ["success", "failure", "refused"]}, "Only this outcome."),
                ("since", S, "Only entries at or after this time: ISO 8601 or Unix seconds."),
                ("until", S, "Only entries at or before this time: ISO 8601 or Unix seconds."),

@@ -154,6 +154,7 @@ func buildRouter<Store: GatehouseRepository>(
     InstallationsController(installations: services.installations).addRoutes(company: company)
     PolicyController(policy: services.policy).addRoutes(operator: operatorOnly, company: company)
     KeysController(keys: services.keys, store: store).addRoutes(operator: operatorOnly)
+    OperatorTokensController(tokens: services.operatorTokens).addRoutes(operator: operatorOnly)
     routes.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

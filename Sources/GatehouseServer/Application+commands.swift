@@ -46,6 +46,25 @@ public func createAdminToken(name: String, configuration: GatehouseConfiguration
     }
 }
 
+/// `gatehouse admin-token list`: every operator token's id, name, creation and last use (never the token).
+public func listAdminTokens(configuration: GatehouseConfiguration, logger: Logger) async throws -> [AdminTokenInfo] {
+    try await configuration.withDatabase(logger: logger) { database in
+        let store = SQLStore(database: database, clock: configuration.clock)
+        try await store.migrate(logger: logger)
+        return try await OperatorTokens(store: store, auditor: Auditor(store: store, clock: configuration.clock)).list()
+    }
+}
+
+/// `gatehouse admin-token revoke ID`: through the same service as the admin API, audited as the CLI's operator.
+public func revokeAdminToken(id: Int64, configuration: GatehouseConfiguration, logger: Logger) async throws {
+    try await configuration.withDatabase(logger: logger) { database in
+        let store = SQLStore(database: database, clock: configuration.clock)
+        try await store.migrate(logger: logger)
+        let tokens = OperatorTokens(store: store, auditor: Auditor(store: store, clock: configuration.clock))
+        try await tokens.revoke(id, by: Caller(.operator(name: "cli")))
+    }
+}
+
 /// One account made by ``seedServiceAccounts(count:companies:configuration:logger:)``.
 public struct SeededAccount: Sendable {
     public let companyID: Int64

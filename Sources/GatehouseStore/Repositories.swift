@@ -371,8 +371,26 @@ extension RateCounterStore {
 /// Operator tokens created with `gatehouse admin-token create`, stored as keyed hashes like client secrets.
 public protocol AdminTokenStore: Sendable {
     func createAdminToken(name: String, hash: String, at now: Date) async throws -> Int64
-    /// The token's name when the hash is known.
+    /// The token's name when the hash is known; records the use (at most once a minute per token).
     func adminTokenName(hash: String) async throws -> String?
+    func adminTokens() async throws -> [AdminTokenInfo]
+    /// Deletes the token; false when there was none with this id.
+    func revokeAdminToken(id: Int64) async throws -> Bool
+}
+
+/// An operator token as it is listed: never its value or hash.
+public struct AdminTokenInfo: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+
+    public init(id: Int64, name: String, createdAt: Date, lastUsedAt: Date?) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+    }
 }
 
 /// What the pruning service removes in one pass: rows that can no longer matter, so storage stays bounded

@@ -55,4 +55,26 @@ struct AdminListsTests {
             #expect(try await app.request(.get, "/admin/v1/audit", headers: [.cookie: cookie]).status == .forbidden, "the whole log is for operators")
         }
     }
+
+    @Test(arguments: StoreKind.enabled)
+    func operatorTokensAreListedAndRevokedThroughTheAPI(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let token = ClientSecret.generate()
+            let id = try await app.runtime.store.createAdminToken(name: "deploy", hash: app.runtime.hasher.hash(token), at: app.clock.now)
+            let headers: HTTPFields = [.authorization: "Bearer \(token.value)"]
+            #expect(try await app.request(.get, "/admin/v1/companies", headers: headers).status == .ok)
+            let listed = try await app.admin(.get, "/admin_tokens")
+            #expect(listed.header("Total") == "1")
+            let entry = try #require(listed.jsonArray.first)
+            #expect(entry["name"] as? String == "deploy")
+            #expect(entry["last_used_at"] is String, "the use was recorded")
+            #expect(entry.keys.sorted() == ["created_at", "id", "last_used_at", "name"], "never the token or its hash")
+
+            #expect(try await app.admin(.delete, "/admin_tokens/\(id)").status == .noContent)
+            #expect(try await app.request(.get, "/admin/v1/companies", headers: headers).status == .unauthorized)
+            #expect(try await app.admin(.delete, "/admin_tokens/\(id)").status == .notFound)
+            let audit = try await app.admin(.get, "/audit?action=admin_token.revoke").jsonArray
+            #expect(audit.first?["target"] as? String == "admin_token:\(id)")
+        }
+    }
 }

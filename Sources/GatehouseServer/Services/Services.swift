@@ -14,6 +14,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let installations: Installations<Store>
     let policy: Policy<Store>
     let keys: Keys<Store>
+    let operatorTokens: OperatorTokens<Store>
     let sessions: Sessions<Store>
     let credentials: CredentialLifecycle<Store>
 
@@ -34,6 +35,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
         installations = Installations(store: store, auditor: auditor, clock: clock, contactDomain: domain, retention: configuration.reinstallRetention)
         policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
         keys = Keys(ring: runtime.keys, auditor: auditor)
+        operatorTokens = OperatorTokens(store: store, auditor: auditor)
         sessions = Sessions(
             store: store, auditor: auditor, passwords: passwords, clock: clock,
             lifetime: configuration.sessionLifetime, idleTimeout: configuration.sessionIdleTimeout,
