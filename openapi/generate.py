@@ -101,6 +101,9 @@ SCHEMAS = {
     "Template": obj({"id": I, "company_id": I, "name": S, "project_id": NI, "tools": TOOLS}, required=["id", "company_id", "name", "tools"]),
     "TemplateInput": obj({"name": name(200), "project_id": NI, "tools": TOOLS}, required=[]),
     "Membership": {"type": "object", "properties": {"person_id": I, "project_id": I, "permission_template_id": NI, "tools": TOOLS}},
+    "MembershipPatch": obj({"permission_template_id": NI, "tools": {**TOOLS, "type": ["object", "null"]}}, required=[],
+                           description="Either a template or explicit project levels, not both."),
+    "MembershipRef": obj({"project_id": I, "person_id": I}),
     "MembershipInput": obj({"person_id": I, "permission_template_id": I, "tools": TOOLS}, required=["person_id"]),
     "ServiceAccount": obj({"id": I, "company_id": I, "name": S, "kind": S, "app_type": {"type": "string", "enum": ["custom", "marketplace"]},
                            "app_id": NI, "client_id": S, "client_secret": {"type": "string", "description": "Only in the answer that created or reset it."},
@@ -348,6 +351,9 @@ op("post", C + "/users", "Creates a user in the company's directory.", "Admin: d
 op("get", C + "/directory", "The company's directory.", "Admin: directory", paged=True, response=arr(ref("Person")), errors=(400, 401, 403, 404))
 op("post", C + "/directory", "Adds an existing person to the directory.", "Admin: directory", ok=201, body=ref("DirectoryInput"),
    response=ref("Person"), errors=(400, 401, 403, 404, 409, 422))
+op("delete", C + "/directory/{pid}", "Removes a user from the directory with their company levels and project memberships. A service "
+   "account's contact is refused (409): it leaves only when its account is deleted or its app uninstalled.", "Admin: directory", ok=204,
+   errors=(400, 401, 403, 404, 409))
 op("patch", A + "/people/{id}", "Changes a user's name, title, email or password, or deactivates them (ending their sessions).", "Admin: directory",
    body=ref("PersonPatch"), response=ref("Person"), errors=(400, 401, 403, 404, 409, 422))
 op("get", C + "/people/{pid}/permissions", "A directory entry's company tool levels.", "Admin: permissions", response=ref("Levels"),
@@ -367,6 +373,8 @@ op("get", A + "/projects/{pid}/memberships", "The project's members.", "Admin: p
    errors=(400, 401, 403, 404))
 op("post", A + "/projects/{pid}/memberships", "Adds a directory entry to the project with a template or levels.", "Admin: permissions",
    ok=201, body=ref("MembershipInput"), response=ref("Membership"), errors=(400, 401, 403, 404, 409, 422))
+op("patch", A + "/projects/{pid}/memberships/{person_id}", "Changes a membership's template or levels in place.", "Admin: permissions",
+   body=ref("MembershipPatch"), response=ref("MembershipRef"), errors=(400, 401, 403, 404, 422))
 op("delete", A + "/projects/{pid}/memberships/{person_id}", "Removes a project membership.", "Admin: permissions", ok=204,
    errors=(400, 401, 403, 404, 409))
 

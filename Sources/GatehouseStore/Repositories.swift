@@ -201,6 +201,9 @@ public protocol DirectoryStore: Sendable {
     func setCompanyLevels(companyID: Int64, personID: Int64, levels: ToolLevels) async throws
     /// Adds an existing person to a directory. A service-account contact may only ever be in its home company.
     func addToDirectory(companyID: Int64, personID: Int64) async throws
+    /// Removes a person from a company's directory with their company levels and their memberships in the
+    /// company's projects, in one transaction; false when they were not in it.
+    func removeFromDirectory(companyID: Int64, personID: Int64) async throws -> Bool
     func directoryMembers(companyID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int)
     /// The companies whose directory holds this person (active entries), by id.
     func directoryCompanies(personID: Int64) async throws -> [Company]

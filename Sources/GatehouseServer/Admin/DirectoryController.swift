@@ -21,6 +21,7 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
         company.post("users", use: createUser)
         company.post("directory", use: addToDirectory)
         company.get("directory", use: listDirectory)
+        company.delete("directory/:pid", use: removeFromDirectory)
     }
 
     struct CompanyInput: Decodable { let name: String? }
@@ -116,6 +117,11 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
             throw APIError.unprocessable("give email (or, as an operator, person_id)", fields: ["email": "is required"])
         }
         return try JSONResponse.make(PersonBody(person), status: .created)
+    }
+
+    @Sendable func removeFromDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        try await directory.removeFromDirectory(personID: try context.parameters.id("pid", resource: "person"), in: context.company, by: context.caller)
+        return Response(status: .noContent)
     }
 
     @Sendable func listDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -18,6 +18,7 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
         company.delete("permission_templates/:tid", use: deleteTemplate)
         project.post("memberships", use: addMembership)
         project.delete("memberships/:person_id", use: removeMembership)
+        project.patch("memberships/:person_id", use: updateMembership)
         project.get("memberships", use: memberships)
     }
 
@@ -87,6 +88,15 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
 
     private func project(_ context: CompanyRequestContext) async throws -> Project {
         try await directory.project(try context.parameters.id("pid", resource: "project"))
+    }
+
+    @Sendable func updateMembership(_ request: Request, context: CompanyRequestContext) async throws -> Response {
+        var request = request
+        let project = try await project(context)
+        let personID = try context.parameters.id("person_id", resource: "person")
+        let input = try await request.decodeJSON(MembershipInput.self, context: context)
+        try await permissions.updateMembership(person: personID, in: project, templateID: input.permission_template_id, tools: input.tools, by: context.caller)
+        return try JSONResponse.make(["project_id": project.id, "person_id": personID])
     }
 
     @Sendable func addMembership(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -117,6 +117,22 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
 
     // MARK: the directory
 
+    /// Removes a user from the directory, with their company levels and project memberships. A service
+    /// account's contact is refused (409): it leaves its company only with its account (delete the account) or
+    /// its installation (uninstall the app), so an account never stands without its contact.
+    func removeFromDirectory(personID: Int64, in company: Company, by caller: Caller) async throws {
+        guard let person = try await store.person(id: personID) else { throw DomainError.notFound("directory entry") }
+        let target = "company:\(company.id)/person:\(personID)"
+        if person.kind == .serviceAccountContact {
+            let refusal = DomainError(.conflict, "A service account's contact leaves its company only when its account is deleted or its app uninstalled",
+                                      fields: ["person_id": "is a service-account contact"])
+            await auditor.record("directory.remove", by: caller, target: target, outcome: "refused", detail: refusal.message)
+            throw refusal
+        }
+        guard try await store.removeFromDirectory(companyID: company.id, personID: personID) else { throw DomainError.notFound("directory entry") }
+        await auditor.record("directory.remove", by: caller, target: target)
+    }
+
     /// Adds an existing person. A contact of another company is refused (409) by the contact rule.
     func addToDirectory(personID: Int64, in company: Company, by caller: Caller) async throws -> Person {
         guard let person = try await store.person(id: personID) else { throw DomainError.notFound("person") }

@@ -82,6 +82,16 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
         await auditor.record("membership.add", by: caller, target: "project:\(project.id)/person:\(personID)", detail: templateID.map { "template \($0)" })
     }
 
+    /// Changes an existing membership's template or levels in place; 404 when there is none to change.
+    func updateMembership(person personID: Int64, in project: Project, templateID: Int64?, tools: [String: String]?, by caller: Caller) async throws {
+        if templateID == nil, tools == nil {
+            throw ValidationError("give permission_template_id or tools", fields: ["permission_template_id": "or tools is required"])
+        }
+        let members = try await store.projectMembers(projectID: project.id, limit: Int.max / 2, offset: 0).items
+        guard members.contains(where: { $0.person.id == personID }) else { throw DomainError.notFound("membership") }
+        try await addMembership(person: personID, to: project, templateID: templateID, tools: tools, by: caller)
+    }
+
     func removeMembership(person personID: Int64, from project: Project, by caller: Caller) async throws {
         guard try await store.removeMembership(projectID: project.id, personID: personID) else { throw DomainError.notFound("membership") }
         await auditor.record("membership.remove", by: caller, target: "project:\(project.id)/person:\(personID)")

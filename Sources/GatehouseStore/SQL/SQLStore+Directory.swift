@@ -112,6 +112,19 @@ extension SQLStore: DirectoryStore {
         }
     }
 
+    public func removeFromDirectory(companyID: Int64, personID: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            guard try await db.raw("SELECT person_id FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").first() != nil else {
+                return false
+            }
+            try await db.raw("DELETE FROM membership_levels WHERE person_id = \(bind: personID) AND project_id IN (SELECT id FROM projects WHERE company_id = \(bind: companyID))").run()
+            try await db.raw("DELETE FROM project_memberships WHERE person_id = \(bind: personID) AND project_id IN (SELECT id FROM projects WHERE company_id = \(bind: companyID))").run()
+            try await db.raw("DELETE FROM company_permissions WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").run()
+            try await db.raw("DELETE FROM directory_entries WHERE company_id = \(bind: companyID) AND person_id = \(bind: personID)").run()
+            return true
+        }
+    }
+
     public func updatePerson(_ person: Person) async throws {
         try await database.transaction { db in
             if try await db.raw("SELECT id FROM people WHERE email = \(bind: person.email.lowercased()) AND id <> \(bind: person.id)").first() != nil {
