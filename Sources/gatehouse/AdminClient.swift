@@ -51,7 +51,7 @@ struct ClientOptions: ParsableArguments {
 }
 
 struct Companies: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Companies (admin API).", subcommands: [List.self, Create.self])
+    static let configuration = CommandConfiguration(abstract: "Companies (admin API).", subcommands: [List.self, Create.self, Update.self, Deactivate.self, Activate.self])
 
     struct List: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
@@ -62,6 +62,74 @@ struct Companies: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @Argument(help: "Company name.") var name: String
         func run() async throws { try await client.send("POST", "/companies", body: ["name": name]) }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a company.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Company id.") var id: Int64
+        @Option(help: "The new name.") var name: String
+        func run() async throws { try await client.send("PATCH", "/companies/\(id)", body: ["name": name]) }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate a company: its accounts and installations stop at once.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Company id.") var id: Int64
+        func run() async throws { try await client.send("PATCH", "/companies/\(id)", body: ["is_active": false]) }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reactivate a company.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Company id.") var id: Int64
+        func run() async throws { try await client.send("PATCH", "/companies/\(id)", body: ["is_active": true]) }
+    }
+}
+
+struct Projects: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A company's projects (admin API).", subcommands: [List.self, Archive.self, Unarchive.self])
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Option(help: "Page (1-based).") var page: Int = 1
+        @Option(help: "Projects per page.") var perPage: Int = 100
+        func run() async throws { try await client.send("GET", "/companies/\(company)/projects?page=\(page)&per_page=\(perPage)") }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Archive a project: it leaves REST lists and its memberships stop granting.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Project id.") var id: Int64
+        func run() async throws { try await client.send("DELETE", "/companies/\(company)/projects/\(id)") }
+    }
+
+    struct Unarchive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bring an archived project back.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Project id.") var id: Int64
+        func run() async throws { try await client.send("PATCH", "/companies/\(company)/projects/\(id)", body: ["active": true]) }
+    }
+}
+
+struct People: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Users (admin API).", subcommands: [Deactivate.self, Activate.self])
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate a user: no sign-in, and their sessions end.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Person id.") var id: Int64
+        func run() async throws { try await client.send("PATCH", "/people/\(id)", body: ["is_active": false]) }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reactivate a user.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Person id.") var id: Int64
+        func run() async throws { try await client.send("PATCH", "/people/\(id)", body: ["is_active": true]) }
     }
 }
 

@@ -8,7 +8,7 @@ struct Gatehouse: AsyncParsableCommand {
         abstract: "A self-hostable service-account server, compatible with Procore's.",
         subcommands: [
             Serve.self, Migrate.self, Seed.self, AdminToken.self,
-            Companies.self, ServiceAccounts.self, Apps.self, Install.self, Installations.self, Keys.self, Policy.self, MigrationReport.self, Audit.self, API.self,
+            Companies.self, Projects.self, People.self, ServiceAccounts.self, Apps.self, Install.self, Installations.self, Keys.self, Policy.self, MigrationReport.self, Audit.self, API.self,
         ]
     )
 }

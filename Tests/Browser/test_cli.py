@@ -76,3 +76,54 @@ def test_admin_token_create_list_and_revoke():
             server.terminate()
             server.wait(timeout=10)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def cli(*args, base, token):
+    return subprocess.run([binary(), *args, "--url", base, "--token", token], capture_output=True, text=True, timeout=60)
+
+
+def test_company_project_and_people_commands_against_a_live_server():
+    data = tempfile.mkdtemp(prefix="gatehouse-cli-")
+    port = free_port()
+    token = secrets.token_urlsafe(32)
+    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
+    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        created = cli("companies", "create", "Acme", base=base, token=token)
+        assert created.returncode == 0, created.stderr
+        company = json.loads(created.stdout)["id"]
+
+        renamed = cli("companies", "update", str(company), "--name", "Acme Builders", base=base, token=token)
+        assert renamed.returncode == 0 and json.loads(renamed.stdout)["name"] == "Acme Builders"
+        off = cli("companies", "deactivate", str(company), base=base, token=token)
+        assert off.returncode == 0 and json.loads(off.stdout)["is_active"] is False
+        on = cli("companies", "activate", str(company), base=base, token=token)
+        assert json.loads(on.stdout)["is_active"] is True
+
+        request = urllib.request.Request(f"{base}/admin/v1/companies/{company}/projects", data=b'{"name":"Tower"}', method="POST",
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        project = json.loads(urllib.request.urlopen(request).read())["id"]
+        archived = cli("projects", "archive", str(project), "--company", str(company), base=base, token=token)
+        assert archived.returncode == 0 and json.loads(archived.stdout)["active"] is False
+        listed = cli("projects", "list", "--company", str(company), "--per-page", "10", base=base, token=token)
+        assert [p["id"] for p in json.loads(listed.stdout)] == [project], "the admin list keeps archived projects"
+
+        missing = cli("companies", "deactivate", "999999", base=base, token=token)
+        assert missing.returncode == 1
+        assert json.loads(missing.stdout)["error"]["code"] == "not_found"
+        bad_token = cli("companies", "list", base=base, token="wrong-token-wrong-token-wrong-token")
+        assert bad_token.returncode == 1
+        usage = subprocess.run([binary(), "companies", "deactivate", "not-a-number"], capture_output=True, text=True)
+        assert usage.returncode == 64, "ArgumentParser's usage error"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(data, ignore_errors=True)
