@@ -122,7 +122,7 @@ struct SunsetTests {
             #expect((legacy["recommended_action"] as? String)?.hasPrefix("migrate") == true)
             let homegrown = try #require(rows.first { ($0["service_account"] as? [String: Any])?["id"] as? Int == Int(custom.id) })
             #expect(homegrown["has_dmsa_version"] as? Bool == false)
-            #expect(homegrown["app"] == nil)
+            #expect(homegrown["app"] is NSNull)
 
             let migrated = try await app.admin(.post, "/companies/\(f.company)/service_accounts/\(f.account.id)/migrate")
             #expect(migrated.status == .created, "\(migrated.text)")

@@ -242,3 +242,130 @@ struct MigrationReport: Encodable {
     let sunset_at: String
     let accounts: [MigrationRow]
 }
+
+extension PersonBody {
+    private enum AllKeys: String, CodingKey { case id, kind, first_name, last_name, name, email, job_title, is_active }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(first_name, forKey: .first_name)
+        try c.encode(last_name, forKey: .last_name)
+        try c.encode(name, forKey: .name)
+        try c.encode(email, forKey: .email)
+        try c.encode(job_title, forKey: .job_title)
+        try c.encode(is_active, forKey: .is_active)
+    }
+}
+
+extension ServiceAccountBody {
+    private enum AllKeys: String, CodingKey { case id, company_id, name, kind, app_type, app_id, client_id, client_secret, status, contact, created_at }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(company_id, forKey: .company_id)
+        try c.encode(name, forKey: .name)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(app_type, forKey: .app_type)
+        try c.encode(app_id, forKey: .app_id)
+        try c.encode(client_id, forKey: .client_id)
+        try c.encode(client_secret, forKey: .client_secret)
+        try c.encode(status, forKey: .status)
+        try c.encode(contact, forKey: .contact)
+        try c.encode(created_at, forKey: .created_at)
+    }
+}
+
+extension AuditEntryBody {
+    private enum AllKeys: String, CodingKey { case id, at, actor, action, target, outcome, detail, remote_address, request_id }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(at, forKey: .at)
+        try c.encode(actor, forKey: .actor)
+        try c.encode(action, forKey: .action)
+        try c.encode(target, forKey: .target)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(detail, forKey: .detail)
+        try c.encode(remote_address, forKey: .remote_address)
+        try c.encode(request_id, forKey: .request_id)
+    }
+}
+
+extension SecretBody {
+    private enum AllKeys: String, CodingKey { case id, created_at, expires_at }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(created_at, forKey: .created_at)
+        try c.encode(expires_at, forKey: .expires_at)
+    }
+}
+
+extension AdminTemplateBody {
+    private enum AllKeys: String, CodingKey { case id, company_id, name, project_id, tools }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(company_id, forKey: .company_id)
+        try c.encode(name, forKey: .name)
+        try c.encode(project_id, forKey: .project_id)
+        try c.encode(tools, forKey: .tools)
+    }
+}
+
+extension AppBody {
+    private enum AllKeys: String, CodingKey { case id, name, client_id, client_secret, owner_id }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(client_id, forKey: .client_id)
+        try c.encode(client_secret, forKey: .client_secret)
+        try c.encode(owner_id, forKey: .owner_id)
+    }
+}
+
+extension VersionBody {
+    private enum AllKeys: String, CodingKey { case id, app_id, version, version_key, status, dmsa, manifest }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(app_id, forKey: .app_id)
+        try c.encode(version, forKey: .version)
+        try c.encode(version_key, forKey: .version_key)
+        try c.encode(status, forKey: .status)
+        try c.encode(dmsa, forKey: .dmsa)
+        try c.encode(manifest, forKey: .manifest)
+    }
+}
+
+extension MigrationRow {
+    private enum AllKeys: String, CodingKey { case service_account, app, has_dmsa_version, dmsa_version, permissions, project_ids, recommended_action }
+
+    /// Every key, `null` included: clients generated from the OpenAPI document expect each field present.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AllKeys.self)
+        try c.encode(service_account, forKey: .service_account)
+        try c.encode(app, forKey: .app)
+        try c.encode(has_dmsa_version, forKey: .has_dmsa_version)
+        try c.encode(dmsa_version, forKey: .dmsa_version)
+        try c.encode(permissions, forKey: .permissions)
+        try c.encode(project_ids, forKey: .project_ids)
+        try c.encode(recommended_action, forKey: .recommended_action)
+    }
+}

@@ -186,11 +186,19 @@ struct SQLiteSource: ConnectionPoolSource {
         let promise = eventLoop.makePromise(of: SQLiteConnection.self)
         promise.completeWithTask {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+            // The busy timeout first: switching to WAL takes a lock, and two processes opening a new file together
+            // (two nodes starting) would otherwise get "database is locked" at once instead of waiting.
             let pragmas = readOnly
                 ? ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"]
-                : ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"]
-            for pragma in pragmas {
-                _ = try await connection.query(pragma)
+                : ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]
+            do {
+                for pragma in pragmas {
+                    _ = try await connection.query(pragma)
+                }
+            } catch {
+                // A connection must be closed before it is dropped (SQLiteNIO asserts it, and it holds a file handle).
+                try? await connection.close()
+                throw error
             }
             return connection
         }
