@@ -17,7 +17,7 @@ struct KeysController<Store: AuditStore>: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try JSONResponse.make(await keys.describe())
+        try Pagination.respond(await keys.describe(), request)
     }
 
     struct RotateInput: Decodable { let activate_in: Int? }
@@ -51,11 +51,20 @@ struct KeysController<Store: AuditStore>: Sendable {
 /// `GET /admin/v1/audit` (operators, every company) and `GET /admin/v1/companies/{cid}/audit` (that company's
 /// admins too): one filter and paging rule for both.
 enum AuditQuery {
+    /// What `Auditor` records: a done operation, a failed authentication, or a refused one.
+    static let outcomes = ["success", "failure", "refused"]
+
     static func respond<Store: AuditStore>(_ request: Request, store: Store, company: Int64?) async throws -> Response {
         let query = request.uri.queryParameters
         let companyID = try company ?? request.queryInteger("company_id", minimum: 1)
         var filter = AuditFilter(companyID: companyID, actor: query.get("actor"), action: query.get("action"))
-        filter.outcome = query.get("outcome")
+        if let outcome = query.get("outcome") {
+            guard Self.outcomes.contains(outcome) else {
+                throw APIError.badRequest("outcome must be one of \(Self.outcomes.joined(separator: ", "))", code: "invalid_parameter",
+                                          fields: ["outcome": "must be one of \(Self.outcomes.joined(separator: ", "))"])
+            }
+            filter.outcome = outcome
+        }
         filter.since = try request.queryTime("since")
         filter.until = try request.queryTime("until")
         // `page`/`per_page` as every list; `limit`/`offset`, the first form of this endpoint, still work.
