@@ -13,6 +13,8 @@ public struct GatehouseRuntime: Sendable {
     public let store: SQLStore
     public let keys: KeyRing
     public let hasher: SecretHasher
+    /// Held while the server runs on SQLite, so `gatehouse restore` and a second server keep off the file.
+    public var fileLock: FileLock? = nil
 }
 
 /// Opens the store, runs migrations, loads the signing keys and wires every surface, in one place.
@@ -20,6 +22,14 @@ public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
     try configuration.validate()
+    var fileLock: FileLock?
+    if let path = configuration.sqlitePath {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard let lock = try FileLock.acquire(path + ".lock") else {
+            throw ConfigurationError("another gatehouse server holds \(path); one SQLite file serves one process")
+        }
+        fileLock = lock
+    }
     let database = try configuration.openDatabase(logger: logger)
     let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries)
     let keys: KeyRing
@@ -33,7 +43,7 @@ public func buildApplication(
         await database.shutdown()
         throw error
     }
-    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher)
+    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher, fileLock: fileLock)
     let renderer: Renderer, assets: AssetsController, openAPI: OpenAPIController
     do {
         renderer = try await Renderer.load(policy: configuration.sunsetPolicy, clock: configuration.clock)

@@ -173,7 +173,9 @@ struct Serve: AsyncParsableCommand {
             // Written unbuffered: piped stdout is block-buffered, and the demo output must appear before serving.
             FileHandle.standardOutput.write(Data((seeded.summary(configuration: configuration) + "\n").utf8))
         }
+        // The runtime holds the SQLite file lock; keep it for as long as the server runs.
         try await app.runService()
+        withExtendedLifetime(runtime) {}
     }
 }
 

@@ -243,7 +243,13 @@ extension TestApp {
     func createUser(company: Int64, email: String, password: String? = "hunter2hunter2") async throws -> Int64 {
         var body: [String: Any] = ["first_name": "Pat", "last_name": "User", "email": email]
         if let password { body["password"] = password }
-        let result = try await admin(.post, "/companies/\(company)/users", json: body)
+        // bcrypt runs on a shared, bounded pool at idle priority: with the whole suite running in parallel on two
+        // cores it may answer 503 with Retry-After, and a client retries, as this does.
+        var result = try await admin(.post, "/companies/\(company)/users", json: body)
+        for _ in 0..<50 where result.status == .serviceUnavailable {
+            try await Task.sleep(for: .milliseconds(100))
+            result = try await admin(.post, "/companies/\(company)/users", json: body)
+        }
         guard result.status == .created, let id = result.json["id"] as? Int else { throw TestFailure("user: \(result.text)") }
         return Int64(id)
     }
