@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "REST requests per client and company per 10 seconds (env GATEHOUSE_RATE_LIMIT_SPIKE).")
     var rateLimitSpike: Int?
 
+    @Option(help: "Log lines as `text` (human-readable, the default) or `json` (one object per line: time, level, label, message, request_id, fields). Env GATEHOUSE_LOG_FORMAT.")
+    var logFormat: String?
+
     @Option(help: "Failed authentications allowed per address in the failure window before 429s (env GATEHOUSE_AUTH_FAILURES_PER_ADDRESS). Default 50.")
     var authFailuresPerAddress: Int?
 
@@ -161,6 +164,11 @@ struct Serve: AsyncParsableCommand {
             configuration.metricsAddress = (String(address[..<colon]), port)
         }
 
+        switch logFormat ?? env["GATEHOUSE_LOG_FORMAT"] ?? "text" {
+        case "text": break
+        case "json": LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        case let other: throw ValidationError("--log-format must be text or json, not \(other)")
+        }
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 

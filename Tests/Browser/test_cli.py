@@ -127,3 +127,30 @@ def test_company_project_and_people_commands_against_a_live_server():
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_serve_logs_one_json_object_per_line():
+    data = tempfile.mkdtemp(prefix="gatehouse-logs-")
+    port = free_port()
+    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=secrets.token_urlsafe(32), LOG_LEVEL="info")
+    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data, "--log-format", "json"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        status(f"http://127.0.0.1:{port}/admin/v1/companies", "wrong-token-wrong-token-wrong-token")
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=10)
+        shutil.rmtree(data, ignore_errors=True)
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert lines, "the server logged at info"
+    for line in lines:
+        entry = json.loads(line)
+        assert {"time", "level", "label", "message"} <= entry.keys(), line
+    bad = subprocess.run([binary(), "serve", "--log-format", "xml"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "text or json" in bad.stderr
