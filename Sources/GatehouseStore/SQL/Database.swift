@@ -187,12 +187,13 @@ struct SQLiteSource: ConnectionPoolSource {
         promise.completeWithTask {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
             // The busy timeout first: switching to WAL takes a lock, and two processes opening a new file together
-            // (two nodes starting) would otherwise get "database is locked" at once instead of waiting. The writer
-            // waits up to 30 s: its only rivals are other processes on the file (a CLI command, a second node
-            // migrating), and waiting for them beats failing; on a loaded two-core machine 5 s was not enough.
+            // (two nodes starting) would otherwise get "database is locked" at once instead of waiting. Not longer
+            // than 5 s: SQLiteNIO runs every connection on NIOThreadPool.singleton (one thread per core), so a
+            // connection sleeping in the busy handler holds a pool thread, and 30 s starved every other query in
+            // the process into connection-pool timeouts.
             let pragmas = readOnly
                 ? ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"]
-                : ["PRAGMA busy_timeout = 30000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]
+                : ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]
             do {
                 for pragma in pragmas {
                     _ = try await connection.query(pragma)
