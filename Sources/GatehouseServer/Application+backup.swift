@@ -57,7 +57,9 @@ public func restoreDatabase(from source: String, configuration: GatehouseConfigu
         throw ConfigurationError("on PostgreSQL, restore with: pg_restore --clean --if-exists --dbname <database URL> \(source)")
     }
     guard FileManager.default.fileExists(atPath: source) else { throw ConfigurationError("\(source) does not exist") }
-    let versions = try await GatehouseConfiguration.withSQLite(source, logger: logger) { database in
+    var backup = configuration
+    backup.databaseURL = source
+    let versions = try await backup.withDatabase(logger: logger) { database in
         try await database.withConnection { db in
             try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map { try $0.decode(column: "version", as: Int.self) }
         }
@@ -73,18 +75,4 @@ public func restoreDatabase(from source: String, configuration: GatehouseConfigu
     try FileManager.default.copyItem(atPath: source, toPath: target)
     withExtendedLifetime(lock) {}
     return target
-}
-
-extension GatehouseConfiguration {
-    static func withSQLite<T>(_ path: String, logger: Logger, _ body: (Database) async throws -> T) async throws -> T {
-        let database = try Database.sqlite(path: path, logger: logger)
-        do {
-            let result = try await body(database)
-            await database.shutdown()
-            return result
-        } catch {
-            await database.shutdown()
-            throw error
-        }
-    }
 }

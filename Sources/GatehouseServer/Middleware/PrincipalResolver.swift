@@ -23,8 +23,9 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
         guard let token = context.token else { throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required") }
         var context = context
         let principal = try await principal(for: token.record, header: try Self.companyHeader(request))
-        // A deactivated company stops every account and installation acting in it at once.
-        guard try await store.company(id: principal.companyID)?.isActive == true else {
+        // A deactivated company stops every installation acting in it at once. A traditional account's token was
+        // already refused by `TokenService.verify`, which checks its company, so only apps are checked here.
+        if principal.kind == .app, try await store.company(id: principal.companyID)?.isActive != true {
             throw APIError(.forbidden, code: "company_inactive", message: "Company \(principal.companyID) is deactivated")
         }
         context.principal = principal
