@@ -452,9 +452,9 @@ op("get", A + "/admin_tokens", "Operator tokens: name, created and last used (ne
 op("delete", A + "/admin_tokens/{id}", "Revokes an operator token; it stops working on its next use.", "Admin: keys", ok=204,
    errors=(400, 401, 403, 404))
 AUDIT_QUERY = [("outcome", {"type": "string", "enum": ["success", "failure", "refused"]}, "Only this outcome."),
-               ("since", S, "Only entries at or after this time: ISO 8601 or Unix seconds."),
-               ("until", S, "Only entries at or before this time: ISO 8601 or Unix seconds."),
-               ("actor", S, "Only this actor."), ("action", S, "Only this action.")]
+               ("since", T, "Only entries at or after this time: ISO 8601 or Unix seconds."),
+               ("until", T, "Only entries at or before this time: ISO 8601 or Unix seconds."),
+               ("actor", T, "Only this actor."), ("action", S, "Only this action.")]
 op("get", A + "/audit", "The audit log, newest first (operators).", "Admin: audit", paged=True, response=arr(ref("AuditEntry")),
    errors=(400, 401, 403),
    query=[("company_id", {"type": "integer", "format": "int64", "minimum": 1}, "Only this company's entries."),

@@ -39,6 +39,41 @@ struct HardeningTests {
         }
     }
 
+    /// A NUL can arrive percent-encoded in any URL too: in a filter it reached PostgreSQL and answered 500
+    /// (schemathesis found it on `GET /admin/v1/audit?action=`). One check before routing refuses it everywhere.
+    @Test(arguments: StoreKind.enabled)
+    func aNULInTheURLIsRefusedWith400(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let company = try await app.createCompany()
+            for path in ["/audit?action=a%00b&company_id=\(company)", "/audit?actor=%00", "/keys/abc%00def", "/companies/\(company)/audit?action=x%00"] {
+                let response = try await app.admin(.get, path)
+                #expect(response.status == .badRequest, "\(path)")
+                #expect(response.errorFields["url"] == "contains %00", "\(path)")
+            }
+            #expect(try await app.admin(.get, "/audit?action=a%01b").status == .ok, "other escapes are ordinary text")
+        }
+    }
+
+    /// Lengths are counted as the published document counts them (JSON Schema: code points), on the text as sent.
+    /// A letter and an emoji modifier are one Swift `Character` but two code points, so `count` let 101 through.
+    @Test(arguments: StoreKind.enabled)
+    func lengthLimitsCountCodePointsAsSent(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let modified = "a\u{1F3FB}"
+            #expect(modified.count == 1 && modified.unicodeScalars.count == 2)
+            let tooLong = modified + String(repeating: "*", count: 99)
+            let app101 = try await app.admin(.post, "/apps", json: ["name": tooLong])
+            #expect(app101.status == .unprocessableContent)
+            #expect(app101.errorFields["name"] != nil)
+            let app100 = try await app.admin(.post, "/apps", json: ["name": modified + String(repeating: "*", count: 98)])
+            #expect(app100.status == .created)
+            // Leading spaces count: the limit is on what the client sent, which is what its validator checks.
+            let padded = try await app.admin(.post, "/companies", json: ["name": "  " + String(repeating: "b", count: 199)])
+            #expect(padded.status == .unprocessableContent)
+            #expect(try await app.admin(.post, "/companies", json: ["name": " " + String(repeating: "b", count: 199)]).status == .created)
+        }
+    }
+
     @Test func anUnknownRouteAnswersAJSON404() async throws {
         try await TestApp.run(.sqlite) { app in
             let result = try await app.request(.get, "/no/such/thing")

@@ -16,7 +16,7 @@ public struct ServiceAccountDraft: Sendable, Decodable {
         var fields: [String: String] = [:]
         let name = cleaned(name)
         if name == nil { fields["name"] = "is required" }
-        if let name, name.count > Self.nameLength.upperBound { fields["name"] = "at most 100 characters" }
+        if let raw = self.name, raw.textLength > Self.nameLength.upperBound { fields["name"] = "at most 100 characters" }
         let appType = ServiceAccount.AppType(rawValue: app_type ?? "custom")
         if appType == nil { fields["app_type"] = "must be custom or marketplace" }
         if appType == .marketplace, app_id == nil { fields["app_id"] = "is required for a marketplace account" }

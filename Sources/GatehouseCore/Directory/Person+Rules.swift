@@ -8,7 +8,7 @@ public enum PersonRules {
 
     public static func isPlausibleEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(where: \.isWhitespace) && email.count <= 254
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(where: \.isWhitespace) && email.textLength <= 254
     }
 
     /// A user's email: normalized to lower case, plausible, and outside the domain reserved for contacts,
@@ -24,7 +24,7 @@ public enum PersonRules {
 
     public static func passwordProblem(_ password: String) -> String? {
         if password.utf8.count > passwordBytes.upperBound { return "at most 72 bytes (bcrypt's limit)" }
-        if password.count < passwordBytes.lowerBound { return "at least 8 characters" }
+        if password.textLength < passwordBytes.lowerBound { return "at least 8 characters" }
         return nil
     }
 

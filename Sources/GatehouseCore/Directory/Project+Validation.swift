@@ -42,14 +42,14 @@ public struct ProjectDraft: Sendable, Decodable {
         var fields: [String: String] = [:]
         let name = cleaned(name)
         if name == nil { fields[fieldPrefix + "name"] = "is required" }
-        if let name, name.count > 200 { fields[fieldPrefix + "name"] = "at most 200 characters" }
+        if let raw = self.name, raw.textLength > 200 { fields[fieldPrefix + "name"] = "at most 200 characters" }
         if let code = cleaned(country_code), code.count != 2 || !code.allSatisfy(\.isLetter) {
             fields[fieldPrefix + "country_code"] = "must be an ISO 3166-1 alpha-2 code"
         }
         if let zone = cleaned(time_zone), TimeZone(identifier: zone) == nil { fields[fieldPrefix + "time_zone"] = "unknown time zone" }
         for (key, value) in [("display_name", display_name), ("project_number", project_number), ("stage", stage), ("address", address),
                              ("city", city), ("state_code", state_code), ("zip", zip)] {
-            if let value, value.count > 255 { fields[fieldPrefix + key] = "at most 255 characters" }
+            if let value, value.textLength > 255 { fields[fieldPrefix + key] = "at most 255 characters" }
         }
         guard fields.isEmpty, let name else { throw ValidationError("invalid project", fields: fields) }
         return Project(

@@ -26,7 +26,7 @@ public struct RFIDraft: Sendable, Decodable {
         var errors: [String: String] = [:]
         let subject = cleaned(subject), body = cleaned(question?.body)
         if subject == nil { errors["rfi.subject"] = "is required" }
-        if let subject, !Self.subjectLength.contains(subject.count) { errors["rfi.subject"] = "at most 255 characters" }
+        if subject != nil, let raw = self.subject, !Self.subjectLength.contains(raw.textLength) { errors["rfi.subject"] = "at most 255 characters" }
         if body == nil { errors["rfi.question.body"] = "is required" }
         if let status, !RFI.statuses.contains(status) { errors["rfi.status"] = "must be one of \(RFI.statuses.joined(separator: ", "))" }
         guard errors.isEmpty, let subject, let body else { throw ValidationError("invalid rfi", fields: errors) }

@@ -7,6 +7,8 @@ import Logging
 /// It also writes the one access-log line per request. The line carries the path only, never the query
 /// string or headers, so a secret a client puts in a URL or an Authorization header cannot reach the logs.
 ///
+/// A URL with an encoded NUL is refused here with 400, before any route sees it.
+///
 /// An unmatched request answers JSON: 405 with `Allow` when the path is served under other methods, else 404.
 /// A 401 without a challenge (only the console's sign-in page sends one) gets `WWW-Authenticate` here, so no
 /// 401 leaves without one (RFC 9110 §15.5.2).
@@ -23,6 +25,9 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         let path = request.uri.path
         do {
+            if request.urlHasEncodedNUL {
+                throw APIError.badRequest("the URL must not contain a NUL character (%00)", code: "invalid_request", fields: ["url": "contains %00"])
+            }
             var response = try await next(request, context)
             response.headers[.requestID] = context.requestID
             if response.status == .unauthorized, response.headers[.wwwAuthenticate] == nil {

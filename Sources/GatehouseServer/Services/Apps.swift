@@ -15,7 +15,7 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
     let credentials: CredentialLifecycle<Store>
 
     func create(name raw: String?, by caller: Caller) async throws -> (App, ClientSecret) {
-        guard let name = cleaned(raw), name.count <= 100 else { throw ValidationError("name is required", fields: ["name": "is required (at most 100 characters)"]) }
+        guard let name = cleaned(raw), raw!.textLength <= 100 else { throw ValidationError("name is required", fields: ["name": "is required (at most 100 characters)"]) }
         let owner = Self.owner(of: caller)
         guard caller.actor.isOperator || owner != nil else { throw DomainError.forbidden("only an operator or a signed-in user can create apps") }
         let secret = ClientSecret.generate()
@@ -49,9 +49,9 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
         let app = try await app(id, for: caller)
         var fields: [String: String] = [:]
         let name = cleaned(raw)
-        if name == nil || name!.count > 100 { fields["name"] = "is required (at most 100 characters)" }
+        if name == nil || (raw?.textLength ?? 0) > 100 { fields["name"] = "is required (at most 100 characters)" }
+        if let description, description.textLength > 2000 { fields["description"] = "at most 2000 characters" }
         let description = cleaned(description)
-        if let description, description.count > 2000 { fields["description"] = "at most 2000 characters" }
         guard fields.isEmpty, let name else { throw ValidationError("invalid app", fields: fields) }
         try await store.updateApp(id: app.id, name: name, description: description, listed: listed)
         await auditor.record("app.update", by: caller, target: "app:\(app.id)")

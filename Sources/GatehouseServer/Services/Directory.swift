@@ -14,7 +14,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
 
     func createCompany(name raw: String?, by caller: Caller) async throws -> Company {
         guard let name = cleaned(raw) else { throw ValidationError("name is required", fields: ["name": "is required"]) }
-        guard name.count <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
+        guard raw!.textLength <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
         let company = try await store.createCompany(name: name)
         await auditor.record("company.create", by: caller, target: "company:\(company.id)")
         return company
@@ -29,7 +29,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         var changed = company
         if let raw = patch.name {
             guard let name = cleaned(raw) else { throw ValidationError("name must not be empty", fields: ["name": "must not be empty"]) }
-            guard name.count <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
+            guard raw.textLength <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
             changed.name = name
         }
         if let active = patch.is_active { changed.isActive = active }

@@ -27,7 +27,7 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
     // MARK: templates
 
     static func templateName(_ raw: String?) throws(ValidationError) -> String {
-        guard let name = cleaned(raw), name.count <= 200 else { throw ValidationError("name is required", fields: ["name": "is required (at most 200 characters)"]) }
+        guard let name = cleaned(raw), raw!.textLength <= 200 else { throw ValidationError("name is required", fields: ["name": "is required (at most 200 characters)"]) }
         return name
     }
 
@@ -54,7 +54,7 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
         var template = try await template(id, in: company)
         if projectID != nil { throw ValidationError("project_id cannot change", fields: ["project_id": "cannot change; create a new template"]) }
         if let name {
-            guard let name = cleaned(name), name.count <= 200 else { throw ValidationError("invalid name", fields: ["name": "must be 1 to 200 characters"]) }
+            guard let name = cleaned(name), name.textLength <= 200 else { throw ValidationError("invalid name", fields: ["name": "must be 1 to 200 characters"]) }
             template.name = name
         }
         if let tools { template.levels = try ToolLevels(parsing: tools, scope: .project) }

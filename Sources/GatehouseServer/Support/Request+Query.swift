@@ -26,3 +26,19 @@ extension Request {
                                   fields: [name: "must be an ISO 8601 time or Unix seconds"])
     }
 }
+
+extension Request {
+    /// Whether the URL carries an encoded NUL (`%00`) anywhere. No identifier, filter or search term may hold one:
+    /// PostgreSQL cannot store or compare the character, and SQLite would cut the text at it. Refused once, before
+    /// routing, so that no parameter on any door can reach the store with it.
+    var urlHasEncodedNUL: Bool {
+        let bytes = uri.string.utf8
+        var index = bytes.startIndex
+        while let percent = bytes[index...].firstIndex(of: UInt8(ascii: "%")) {
+            let rest = bytes[bytes.index(after: percent)...]
+            if rest.starts(with: "00".utf8) { return true }
+            index = bytes.index(after: percent)
+        }
+        return false
+    }
+}
