@@ -33,17 +33,17 @@ public func buildApplication(
     let database = try configuration.openDatabase(logger: logger)
     let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries)
     let keys: KeyRing
-    let masterKey: MasterKey
+    let masterKeys: MasterKeys
     do {
         try await store.migrate(logger: logger)
-        masterKey = try configuration.loadMasterKey()
-        keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
+        masterKeys = try configuration.loadMasterKeys()
+        keys = KeyRing(store: store, masterKeys: masterKeys, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
         try await keys.load()
     } catch {
         await database.shutdown()
         throw error
     }
-    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher, fileLock: fileLock)
+    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKeys.secretHasher, fileLock: fileLock)
     let renderer: Renderer, assets: AssetsController, openAPI: OpenAPIController
     do {
         renderer = try await Renderer.load(policy: configuration.sunsetPolicy, clock: configuration.clock)

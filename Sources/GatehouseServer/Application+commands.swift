@@ -11,7 +11,17 @@ extension GatehouseConfiguration {
 
     /// The master key: explicit, else `GATEHOUSE_MASTER_KEY`, else `<dataDirectory>/master.key`.
     func loadMasterKey() throws -> MasterKey {
-        try MasterKey.load(environment: masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"], dataDirectory: dataDirectory)
+        try MasterKey.load(environment: masterKeyFromEnvironment, dataDirectory: dataDirectory)
+    }
+
+    /// The explicit or environment master key; nil means the data directory's `master.key`.
+    var masterKeyFromEnvironment: String? { masterKey ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"] }
+
+    /// The master key and the keys still accepted during a rotation.
+    func loadMasterKeys() throws -> MasterKeys {
+        let accepted = try MasterKeys.loadAccepted(
+            environment: previousMasterKeys ?? ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY_PREVIOUS"], dataDirectory: dataDirectory)
+        return MasterKeys(current: try loadMasterKey(), accepted: accepted)
     }
 
     /// Opens the store for a one-shot command and always closes it, also when `body` throws.
@@ -41,7 +51,7 @@ public func createAdminToken(name: String, configuration: GatehouseConfiguration
         let store = SQLStore(database: database, clock: configuration.clock)
         try await store.migrate(logger: logger)
         let token = ClientSecret.generate()
-        _ = try await store.createAdminToken(name: name, hash: try configuration.loadMasterKey().secretHasher.hash(token), at: configuration.clock.now)
+        _ = try await store.createAdminToken(name: name, hash: try configuration.loadMasterKeys().secretHasher.hash(token), at: configuration.clock.now)
         return token.value
     }
 }
@@ -78,10 +88,10 @@ public func seedServiceAccounts(count: Int, companies: Int, configuration: Gateh
     try await configuration.withDatabase(logger: logger) { database in
         let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries)
         try await store.migrate(logger: logger)
-        let masterKey = try configuration.loadMasterKey()
-        let keys = KeyRing(store: store, masterKey: masterKey, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
+        let masterKeys = try configuration.loadMasterKeys()
+        let keys = KeyRing(store: store, masterKeys: masterKeys, clock: configuration.clock, retention: TimeInterval(configuration.tokenTTL), changes: database.changes)
         try await keys.load()
-        let services = Services(store: store, runtime: GatehouseRuntime(store: store, keys: keys, hasher: masterKey.secretHasher), configuration: configuration)
+        let services = Services(store: store, runtime: GatehouseRuntime(store: store, keys: keys, hasher: masterKeys.secretHasher), configuration: configuration)
         let caller = Caller(.operator(name: "seed"))
         var made: [Company] = []
         for index in 0..<max(1, companies) { made.append(try await store.createCompany(name: "Seed Company \(index + 1)")) }

@@ -18,6 +18,9 @@ public struct GatehouseConfiguration: Sendable {
     public var adminToken: String?
     /// `GATEHOUSE_MASTER_KEY`; when nil, the environment and then `<dataDirectory>/master.key` are used.
     public var masterKey: String?
+    /// `GATEHOUSE_MASTER_KEY_PREVIOUS`: other master keys accepted during a rotation (comma-separated); when nil,
+    /// the environment and then `<dataDirectory>/master.key.previous` are used.
+    public var previousMasterKeys: String?
     /// The domain of generated contact emails (`svc-…@<domain>`), `--contact-email-domain`. Default:
     /// `serviceaccounts.<issuer host>`. Users may never take an email under it.
     public var contactEmailDomain: String?

@@ -132,6 +132,29 @@ public protocol SigningKeyStore: Sendable {
     func deleteSigningKey(kid: String) async throws
 }
 
+/// What a master-key rotation reads and rewrites: the keyed hashes and sealed keys, by the master key that made
+/// each.
+public protocol MasterKeyStore: Sendable {
+    /// Client secrets, operator tokens and signing keys, each counted by the master key id its stored form names.
+    func masterKeyUsage() async throws -> MasterKeyUsage
+    /// Re-seals every signing key in one transaction. `reseal` answers the new sealed form, or nil to keep a key
+    /// as it is; any error rolls every key back. Answers how many changed.
+    func resealSigningKeys(_ reseal: @escaping @Sendable (String) throws -> String?) async throws -> Int
+}
+
+/// Counts by master key id.
+public struct MasterKeyUsage: Sendable, Equatable {
+    public var clientSecrets: [String: Int] = [:]
+    public var operatorTokens: [String: Int] = [:]
+    public var signingKeys: [String: Int] = [:]
+    public init() {}
+
+    /// Stored values that still need `keyID`: what must reach zero before that key can be dropped.
+    public func count(on keyID: String) -> Int {
+        (clientSecrets[keyID] ?? 0) + (operatorTokens[keyID] ?? 0) + (signingKeys[keyID] ?? 0)
+    }
+}
+
 /// One audit record: who did what to what, when, from where, and how it ended.
 public struct AuditEntry: Sendable, Equatable {
     public var id: Int64
@@ -284,6 +307,9 @@ public protocol CredentialStore: Sendable {
     func isTokenRevoked(jti: String) async throws -> Bool
     /// Records a client assertion's `jti`; false when it was already used (a replay).
     func useAssertion(jti: String, expiresAt: Date, at now: Date) async throws -> Bool
+    /// Replaces one secret's hash, if it is still `old` (another node may have re-hashed it first), and forgets
+    /// this node's cached record of `clientID`, which holds the old hash.
+    func rehashSecret(id: Int64, clientID: String, from old: String, to new: String) async throws
 }
 
 public protocol AppStore: Sendable {
@@ -379,6 +405,8 @@ public protocol AdminTokenStore: Sendable {
     func adminTokens() async throws -> [AdminTokenInfo]
     /// Deletes the token; false when there was none with this id.
     func revokeAdminToken(id: Int64) async throws -> Bool
+    /// Replaces a token's hash, if it is still `old` (another node may have re-hashed it first).
+    func rehashAdminToken(from old: String, to new: String) async throws
 }
 
 /// An operator token as it is listed: never its value or hash.

@@ -7,7 +7,7 @@ struct Gatehouse: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "A self-hostable service-account server, compatible with Procore's.",
         subcommands: [
-            Serve.self, Migrate.self, Seed.self, AdminToken.self, Backup.self, Restore.self,
+            Serve.self, Migrate.self, Seed.self, AdminToken.self, MasterKeyCommand.self, Backup.self, Restore.self,
             Companies.self, Projects.self, People.self, ServiceAccounts.self, Apps.self, Install.self, Installations.self, Keys.self, Policy.self, MigrationReport.self, Audit.self, API.self,
         ]
     )

@@ -1,5 +1,6 @@
 """The CLI's operator-token commands against the built binary and a live server on the same data directory:
 arguments, output and exit status, and that a revoked token stops working on the server at once."""
+import base64
 import json
 import os
 import secrets
@@ -154,3 +155,69 @@ def test_serve_logs_one_json_object_per_line():
         assert {"time", "level", "label", "message"} <= entry.keys(), line
     bad = subprocess.run([binary(), "serve", "--log-format", "xml"], capture_output=True, text=True)
     assert bad.returncode != 0 and "text or json" in bad.stderr
+
+
+def start_server(data, port, env):
+    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return server, base
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    raise AssertionError("server did not start")
+
+
+def test_master_key_rotate_status_and_drop_previous():
+    """The runbook's rotation, step by step, against the binary: rotate (refused while the server runs), status,
+    drop-previous refused while an operator token is still on the old key, then the token moves on use."""
+    data = tempfile.mkdtemp(prefix="gatehouse-mk-")
+    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=secrets.token_urlsafe(32), LOG_LEVEL="warning")
+    env.pop("GATEHOUSE_MASTER_KEY", None)
+    env.pop("GATEHOUSE_MASTER_KEY_PREVIOUS", None)
+    server = None
+    try:
+        token = run("admin-token", "create", "--name", "ops", data=data).stdout.strip()
+        before = run("master-key", "status", data=data)
+        assert before.returncode == 0, before.stderr
+        old_id = before.stdout.splitlines()[0].split(": ")[1]
+        assert "accepted earlier keys: none" in before.stdout
+        assert f"operator tokens: 1 on {old_id}" in before.stdout
+
+        new_key = os.path.join(data, "new.key")
+        with open(new_key, "w") as handle:
+            handle.write(base64.b64encode(secrets.token_bytes(32)).decode())  # as `openssl rand -base64 32` writes
+
+        server, base = start_server(data, free_port(), env)
+        refused = run("master-key", "rotate", "--new-key-file", new_key, data=data)
+        assert refused.returncode != 0 and "stop it before rotating" in refused.stderr
+        server.terminate(); server.wait(timeout=30); server = None
+
+        rotated = run("master-key", "rotate", "--new-key-file", new_key, data=data)
+        assert rotated.returncode == 0, rotated.stderr
+        assert "re-sealed 1 signing keys under" in rotated.stdout
+        assert oct(os.stat(os.path.join(data, "master.key.previous")).st_mode & 0o777) == "0o600"
+        during = run("master-key", "status", data=data).stdout
+        assert f"accepted earlier keys: {old_id}" in during and "1 stored values still need an earlier key" in during
+
+        dropped = run("master-key", "drop-previous", data=data)
+        assert dropped.returncode != 0 and "still need an earlier master key" in dropped.stderr
+
+        server, base = start_server(data, free_port(), env)
+        assert status(base + "/admin/v1/companies", token)[0] == 200, "the old token works, and moves to the new key"
+        server.terminate(); server.wait(timeout=30); server = None
+
+        assert "nothing needs an earlier key" in run("master-key", "status", data=data).stdout
+        dropped = run("master-key", "drop-previous", data=data)
+        assert dropped.returncode == 0, dropped.stderr
+        assert not os.path.exists(os.path.join(data, "master.key.previous"))
+        server, base = start_server(data, free_port(), env)
+        assert status(base + "/admin/v1/companies", token)[0] == 200
+    finally:
+        if server:
+            server.kill()
+            server.wait()
+        shutil.rmtree(data, ignore_errors=True)

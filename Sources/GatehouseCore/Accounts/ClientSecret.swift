@@ -35,10 +35,29 @@ public struct SecretHasher: Sendable {
         self.currentKeyID = currentKeyID
     }
 
-    public func hash(_ secret: ClientSecret) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(secret.value.utf8), using: peppers[currentKeyID]!)
-        return "\(Self.algorithm)$\(currentKeyID)$\(Data(mac).base64URLEncodedString())"
+    public func hash(_ secret: ClientSecret) -> String { hash(secret, keyID: currentKeyID)! }
+
+    private func hash(_ secret: ClientSecret, keyID: String) -> String? {
+        guard let pepper = peppers[keyID] else { return nil }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(secret.value.utf8), using: pepper)
+        return "\(Self.algorithm)$\(keyID)$\(Data(mac).base64URLEncodedString())"
     }
+
+    /// The hashes `secret` may be stored under, the current pepper's first: for credentials looked up by their
+    /// hash (operator tokens), which must still be found while the table is part-way through a rotation.
+    public func candidateHashes(_ secret: ClientSecret) -> [String] {
+        [hash(secret)] + peppers.keys.filter { $0 != currentKeyID }.sorted().compactMap { hash(secret, keyID: $0) }
+    }
+
+    /// The id of the pepper a stored hash was made with.
+    public static func keyID(of stored: String) -> String? {
+        let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == algorithm ? String(parts[1]) : nil
+    }
+
+    /// Whether a stored hash is on the current pepper. One that verified but is not gets re-hashed then, while
+    /// the secret is in hand: the only moment it can be, since the secret itself is never kept.
+    public func isCurrent(_ stored: String) -> Bool { Self.keyID(of: stored) == currentKeyID }
 
     /// Constant time in the secret: `HMAC.isValidAuthenticationCode` compares digests without early exit.
     public func verify(_ secret: ClientSecret, against stored: String) -> Bool {

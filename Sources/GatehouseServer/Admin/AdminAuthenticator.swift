@@ -61,7 +61,11 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
         if let expectedDigest, SHA256.hash(data: Data(token.utf8)) == expectedDigest {
             return .operator(name: nil)
         }
-        if let name = try await store.adminTokenName(hash: hasher.hash(ClientSecret(token))) {
+        // The current pepper's hash first; an earlier master key's only during a rotation, then re-hashed.
+        let candidates = hasher.candidateHashes(ClientSecret(token))
+        for hash in candidates {
+            guard let name = try await store.adminTokenName(hash: hash) else { continue }
+            if hash != candidates[0] { try? await store.rehashAdminToken(from: hash, to: candidates[0]) }
             return .operator(name: name)
         }
         await failures.recordFailure(credential: "operator-token", address: address)

@@ -13,7 +13,7 @@ import Synchronization
 /// retiring a key ends its tokens immediately, on every node (the change feed tells the others).
 public actor KeyRing {
     private let store: any SigningKeyStore
-    private let masterKey: MasterKey
+    private let masterKeys: MasterKeys
     private let clock: any GatehouseCore.Clock
     /// The longest token lifetime: a superseded key stays published this long after its successor activates.
     private let retention: TimeInterval
@@ -33,11 +33,11 @@ public actor KeyRing {
     /// actor hop, so both cores sign at once (the actor only serialises loading).
     private nonisolated let signers = Mutex<(epoch: UInt64, loadedAt: ContinuousClock.Instant, keys: [ES256Signer])>((0, .now, []))
 
-    public init(store: any SigningKeyStore, masterKey: MasterKey, clock: any GatehouseCore.Clock, retention: TimeInterval, changes: ChangeFeed? = nil) {
+    public init(store: any SigningKeyStore, masterKeys: MasterKeys, clock: any GatehouseCore.Clock, retention: TimeInterval, changes: ChangeFeed? = nil) {
         self.store = store
         self.changes = changes
         self.retention = retention
-        self.masterKey = masterKey
+        self.masterKeys = masterKeys
         self.clock = clock
     }
 
@@ -59,7 +59,7 @@ public actor KeyRing {
         let now = clock.now
         let key = StoredSigningKey(
             kid: RandomToken.base64URL(byteCount: 12),
-            sealedPrivateKey: try masterKey.seal(privateKey.rawRepresentation),
+            sealedPrivateKey: try masterKeys.seal(privateKey.rawRepresentation),
             publicX: Data(point[1...32]).base64URLEncodedString(),
             publicY: Data(point[33...64]).base64URLEncodedString(),
             createdAt: now, activatesAt: now.addingTimeInterval(delay), retiredAt: nil
@@ -76,7 +76,7 @@ public actor KeyRing {
         let published = publishedKeys()
         var signing: [ES256Signer] = []
         for key in published {
-            let raw = try masterKey.open(key.sealedPrivateKey)
+            let raw = try masterKeys.open(key.sealedPrivateKey)
             let privateKey = try P256.Signing.PrivateKey(rawRepresentation: raw)
             await fresh.add(ecdsa: try ES256PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
             if key.retiredAt == nil { signing.append(ES256Signer(kid: key.kid, activatesAt: key.activatesAt, privateKey: privateKey)) }

@@ -79,12 +79,12 @@ public struct MasterKey: Sendable {
     }
 
     /// A short public id of this key, so a stored hash names the pepper that made it.
-    var keyID: String {
+    public var keyID: String {
         let digest = SHA256.hash(data: derive("gatehouse/key-id/v1").withUnsafeBytes { Data($0) })
         return digest.prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
-    public var secretHasher: SecretHasher { SecretHasher(currentKeyID: keyID, pepper: derive("gatehouse/secret-pepper/v1")) }
+    public var secretHasher: SecretHasher { MasterKeys(current: self).secretHasher }
 
     /// Seals data with AES-GCM under a key derived for signing keys only.
     func seal(_ plaintext: Data) throws -> String {

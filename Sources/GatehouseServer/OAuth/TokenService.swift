@@ -98,14 +98,19 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
             throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
         }
         // Check every active secret (at most two) without stopping early, so timing does not reveal which matched.
-        var matched: Int64?
+        var matched: StoredSecret?
         for stored in record.secrets where stored.isActive(at: now) {
-            if hasher.verify(secret, against: stored.hash) { matched = stored.id }
+            if hasher.verify(secret, against: stored.hash) { matched = stored }
         }
         guard let matched else {
             throw OAuthError(.invalidClient, "client authentication failed", challengeBasic: basic)
         }
-        return (record, matched)
+        if !hasher.isCurrent(matched.hash) {
+            // Made with an earlier master key's pepper: re-hash now, the one moment the secret is in hand. A failed
+            // write changes nothing that matters (the old hash still verifies), so the next request tries again.
+            try? await repository.rehashSecret(id: matched.id, clientID: record.client.clientID, from: matched.hash, to: hasher.hash(secret))
+        }
+        return (record, matched.id)
     }
 
     /// Revokes one token (RFC 7009) until its own expiry.

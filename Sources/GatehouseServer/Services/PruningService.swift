@@ -38,6 +38,8 @@ struct PruningService<Store: MaintenanceStore>: Service {
                 ])
             }
             return report
+        } catch is CancellationError {
+            return nil   // shutting down: nothing failed
         } catch {
             logger.warning("pruning failed; will retry", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return nil

@@ -118,6 +118,11 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         }
         return try result.get()
     }
+
+    /// Forgets one entry, for a change made on this node that no other node needs to hear about.
+    public func remove(_ key: Key) {
+        state.withLock { $0.entries.remove(key) }
+    }
 }
 
 extension Database {

@@ -27,6 +27,11 @@ public struct GenerationalMap<Key: Hashable, Value> {
         }
         current[key] = value
     }
+
+    public mutating func remove(_ key: Key) {
+        current[key] = nil
+        previous[key] = nil
+    }
 }
 
 extension GenerationalMap: Sendable where Key: Sendable, Value: Sendable {}
