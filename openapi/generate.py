@@ -70,7 +70,10 @@ SCHEMAS = {
     "TokenInfo": {"type": "object", "description": "Procore's token info shape."},
     "JWKS": obj({"keys": arr({"type": "object"})}),
     "ServerMetadata": obj({"issuer": S, "token_endpoint": S, "jwks_uri": S}, required=["issuer", "token_endpoint", "jwks_uri"]),
-    "Health": {"type": "object"},
+    "Health": obj({"status": {"type": "string", "const": "ok"}}, required=["status"]),
+    "Readiness": obj({"status": {"type": "string", "enum": ["ready", "draining", "database_unavailable", "migrating"],
+                                 "description": "ready; or why not: draining for shutdown, the database does not answer, or a migration runs or is pending."}},
+                     required=["status"]),
     # Admin shapes
     "Company": obj({"id": I, "name": S, "is_active": B}),
     "CompanyInput": obj({"name": name(200)}, required=["name"]),
@@ -271,8 +274,9 @@ def rest(method, path, summary, *, ok=200, response=None, body=None, paged=False
 
 # --- Operations and discovery -------------------------------------------------------------------------------
 op("get", "/health", "Liveness: the process answers.", "Operations", response=ref("Health"), security="none", errors=())
-op("get", "/ready", "Readiness: the store answers and the server is not shutting down.", "Operations", response={"type": "object"},
-   security="none", errors=(503,))
+op("get", "/ready", "Readiness: not draining for shutdown, the store answers, and no migration runs or is pending.", "Operations",
+   response=ref("Readiness"), security="none", errors=())
+paths["/ready"]["get"]["responses"]["503"] = json_response("Not ready; `status` says why.", ref("Readiness"), [])
 op("get", "/metrics", "Prometheus metrics (text exposition format).", "Operations", security="none", errors=(401,),
    content={"text/plain": {"schema": S}})
 op("get", "/openapi.json", "This document.", "Operations", security="none", errors=(), response={"type": "object"})

@@ -15,6 +15,8 @@ public struct GatehouseRuntime: Sendable {
     public let hasher: SecretHasher
     /// Held while the server runs on SQLite, so `gatehouse restore` and a second server keep off the file.
     public var fileLock: FileLock? = nil
+    /// Set draining by `gatehouse serve` on SIGTERM; read by `/ready`.
+    public var readiness = Readiness()
 }
 
 /// Opens the store, runs migrations, loads the signing keys and wires every surface, in one place.
@@ -105,7 +107,7 @@ func buildRouter<Store: GatehouseRepository>(
         ttl: configuration.tokenTTL, clock: clock, policy: configuration.sunsetPolicy,
         verifiedSignatures: VerifiedTokenCache()
     )
-    HealthController(store: runtime.store, metrics: configuration.metrics, servesMetrics: configuration.metricsAddress == nil,
+    HealthController(store: runtime.store, readiness: runtime.readiness, metrics: configuration.metrics, servesMetrics: configuration.metricsAddress == nil,
                      metricsToken: configuration.metricsToken).addRoutes(to: router)
     OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics,
                     failures: failures).addRoutes(to: router)

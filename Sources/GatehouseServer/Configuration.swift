@@ -60,6 +60,11 @@ public struct GatehouseConfiguration: Sendable {
     public var maxHeaderBytes: Int = 16 * 1024
     /// `--max-connections`: connections served at once; further ones wait in the listen backlog.
     public var maxConnections: Int = 2_048
+    /// `--shutdown-drain`: after SIGTERM, how long to keep serving with `/ready` at 503 before the listener
+    /// closes, so a load balancer stops sending new requests first. Zero closes the listener at once.
+    public var shutdownDrain: Duration = .zero
+    /// `--shutdown-timeout`: how long requests in flight at shutdown may take to finish before they are cancelled.
+    public var shutdownTimeout: Duration = .seconds(30)
     /// `--metrics-token` or `GATEHOUSE_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
     public var metricsToken: String?
     /// `--metrics-address`: when set (`host:port`), `/metrics` is served there only, not on the main port.

@@ -4,9 +4,12 @@ import GatehouseStore
 import Hummingbird
 import NIOCore
 
-/// `/health` says the process serves; `/ready` also checks the database answers.
+/// `/health` says the process serves (liveness); `/ready` says it should be sent traffic (readiness): it is not
+/// draining for shutdown, the database answers, and the schema is this binary's (no migration running on any
+/// node, none pending). A node that is still migrating at start-up is not listening yet.
 struct HealthController: Sendable {
     let store: SQLStore
+    let readiness: Readiness
     let metrics: GatehouseMetrics
     /// Whether `/metrics` is on this router; false when `--metrics-address` serves it elsewhere.
     var servesMetrics = true
@@ -16,12 +19,13 @@ struct HealthController: Sendable {
         router.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }
         if servesMetrics { MetricsEndpoint(metrics: metrics, token: metricsToken).addRoutes(to: router) }
         router.get("ready") { _, _ in
-            do {
-                _ = try await store.database.withConnection { db in try await db.raw("SELECT 1 AS one").first() }
-                return try JSONResponse.make(["status": "ready"])
-            } catch {
-                return try JSONResponse.make(["status": "unavailable"], status: .serviceUnavailable)
+            if readiness.isDraining { return try JSONResponse.make(["status": "draining"], status: .serviceUnavailable) }
+            let pending: Bool
+            do { pending = try await MigrationRunner().isPending(on: store.database) } catch {
+                return try JSONResponse.make(["status": "database_unavailable"], status: .serviceUnavailable)
             }
+            if pending { return try JSONResponse.make(["status": "migrating"], status: .serviceUnavailable) }
+            return try JSONResponse.make(["status": "ready"])
         }
     }
 }

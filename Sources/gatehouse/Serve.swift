@@ -81,6 +81,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a connection may send nothing before it is closed, mid-request or between requests. Default 30.")
     var idleTimeout: Int = 30
 
+    @Option(help: "After SIGTERM, seconds to keep serving with /ready at 503 before the listener closes (for a load balancer to notice). Default 0.")
+    var shutdownDrain: Int = 0
+
+    @Option(help: "After the listener closes, seconds requests in flight may take to finish before they are cancelled. Default 30.")
+    var shutdownTimeout: Int = 30
+
     @Option(help: "Most bytes of request headers accepted. Default 16384.")
     var maxHeaderBytes: Int = 16 * 1024
 
@@ -147,6 +153,10 @@ struct Serve: AsyncParsableCommand {
         configuration.auditRetentionDays = auditDays
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
         configuration.idleTimeout = .seconds(idleTimeout)
+        guard (0...600).contains(shutdownDrain) else { throw ValidationError("--shutdown-drain must be 0 to 600 seconds") }
+        guard (1...3600).contains(shutdownTimeout) else { throw ValidationError("--shutdown-timeout must be 1 to 3600 seconds") }
+        configuration.shutdownDrain = .seconds(shutdownDrain)
+        configuration.shutdownTimeout = .seconds(shutdownTimeout)
         guard (1024...(1024 * 1024)).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be 1024 to 1048576") }
         configuration.maxHeaderBytes = maxHeaderBytes
         guard (1_000...10_000_000).contains(cacheEntries) else { throw ValidationError("--cache-entries must be 1000 to 10000000") }
@@ -182,7 +192,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((seeded.summary(configuration: configuration) + "\n").utf8))
         }
         // The runtime holds the SQLite file lock; keep it for as long as the server runs.
-        try await app.runService()
+        try await runUntilSignalled(app, runtime: runtime, configuration: configuration, logger: logger)
         withExtendedLifetime(runtime) {}
     }
 }

@@ -22,8 +22,15 @@ public struct Migration: Sendable {
 /// On PostgreSQL it holds an advisory lock for the whole run, so several nodes starting together apply
 /// each migration exactly once; the others wait and then find nothing to do.
 public struct MigrationRunner: Sendable {
-    /// An arbitrary constant shared by every Gatehouse node ("GATE" in ASCII).
-    static let advisoryLockKey: Int64 = 0x4741_5445
+    /// The advisory lock of one deployment: "GATE" in ASCII in the high 32 bits and a hash of the schema in the
+    /// low 32, so deployments (and tests) sharing a database in separate schemas do not wait on each other, and
+    /// `/ready` sees only its own deployment's migrations.
+    public static func advisoryLockKey(for database: Database) -> Int64 {
+        let schema = database.postgresConfiguration?.searchPath?.first ?? "public"
+        var hash: UInt32 = 2_166_136_261   // FNV-1a: stable across processes, unlike Hasher
+        for byte in schema.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int64(0x4741_5445) << 32 | Int64(hash)
+    }
 
     public let migrations: [Migration]
 
@@ -40,22 +47,42 @@ public struct MigrationRunner: Sendable {
     public func run(on database: Database, logger: Logger) async throws -> [Int] {
         let kind = database.kind
         let migrations = self.migrations
+        let key = Self.advisoryLockKey(for: database)
         return try await database.withWriter { db in
             if kind == .postgres {
-                try await db.raw("SELECT pg_advisory_lock(\(literal: Self.advisoryLockKey))").run()
+                try await db.raw("SELECT pg_advisory_lock(\(literal: key))").run()
             }
             do {
                 let applied = try await apply(migrations, kind: kind, on: db, logger: logger)
                 if kind == .postgres {
-                    try await db.raw("SELECT pg_advisory_unlock(\(literal: Self.advisoryLockKey))").run()
+                    try await db.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
                 }
                 return applied
             } catch {
                 if kind == .postgres {
-                    try? await db.raw("SELECT pg_advisory_unlock(\(literal: Self.advisoryLockKey))").run()
+                    try? await db.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
                 }
                 throw error
             }
+        }
+    }
+
+    /// Whether the schema is not ready for this binary: a migration is running (on PostgreSQL, some node holds
+    /// the migration lock) or versions this binary knows are not applied yet. `/ready` answers 503 then.
+    public func isPending(on database: Database) async throws -> Bool {
+        let latest = migrations.map(\.version).max() ?? 0
+        let key = Self.advisoryLockKey(for: database)
+        return try await database.withConnection { db in
+            if database.kind == .postgres {
+                // A bigint advisory key shows in pg_locks as its high and low 32 bits.
+                let held = try await db.raw("""
+                    SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+                      AND classid = \(literal: key >> 32) AND objid = \(literal: key & 0xFFFF_FFFF) AND objsubid = 1
+                    """).first()?.decode(column: "n", as: Int64.self) ?? 0
+                if held > 0 { return true }
+            }
+            let applied = try await db.raw("SELECT max(version) AS v FROM schema_migrations").first()?.decode(column: "v", as: Int64?.self) ?? nil
+            return (applied ?? 0) < latest
         }
     }
 
