@@ -17,6 +17,8 @@ public struct GatehouseRuntime: Sendable {
     public var fileLock: FileLock? = nil
     /// Set draining by `gatehouse serve` on SIGTERM; read by `/ready`.
     public var readiness = Readiness()
+    /// The certificate and key when TLS is on; `gatehouse serve` reloads them on SIGHUP.
+    public var tls: TLSCredentials? = nil
 }
 
 /// Opens the store, runs migrations, loads the signing keys and wires every surface, in one place.
@@ -24,6 +26,8 @@ public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
     try configuration.validate()
+    // Read before anything opens: a bad certificate must stop start-up, not the first handshake.
+    let tls = try configuration.tls.map { try TLSCredentials(certificatePath: $0.certificatePath, keyPath: $0.keyPath) }
     var fileLock: FileLock?
     if let path = configuration.sqlitePath {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -45,7 +49,7 @@ public func buildApplication(
         await database.shutdown()
         throw error
     }
-    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKeys.secretHasher, fileLock: fileLock)
+    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKeys.secretHasher, fileLock: fileLock, tls: tls)
     let renderer: Renderer, assets: AssetsController, openAPI: OpenAPIController
     do {
         renderer = try await Renderer.load(policy: configuration.sunsetPolicy, clock: configuration.clock)
@@ -58,7 +62,7 @@ public func buildApplication(
     let router = buildRouter(store: store, runtime: runtime, configuration: configuration, renderer: renderer, assets: assets, openAPI: openAPI)
     var app = Application(
         router: router,
-        server: .http1(configuration: configuration.http1),
+        server: tls.map { .http1(configuration: configuration.http1, tls: $0) } ?? .http1(configuration: configuration.http1),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)

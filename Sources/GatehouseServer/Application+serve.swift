@@ -10,6 +10,8 @@ import UnixSignals
 ///    cancelled; each one that writes audit rows has waited for their commit before it answered;
 /// 3. the other services stop in reverse order of start, the database pool last.
 ///
+/// SIGHUP reloads the TLS certificate and key (``TLSCredentials``) without dropping a connection.
+///
 /// The signal is handled here rather than by the service group, so that step 1 comes before the listener
 /// closes: a group told of the signal would stop the server first.
 public func runUntilSignalled(_ app: some ApplicationProtocol & Service, runtime: GatehouseRuntime, configuration: GatehouseConfiguration, logger: Logger) async throws {
@@ -18,6 +20,7 @@ public func runUntilSignalled(_ app: some ApplicationProtocol & Service, runtime
     groupConfiguration.maximumCancellationDuration = .seconds(5)
     let group = ServiceGroup(configuration: groupConfiguration)
     let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    let hangups = await UnixSignalsSequence(trapping: .sighup)
     try await withThrowingTaskGroup(of: Bool.self) { tasks in
         tasks.addTask {
             try await group.run()
@@ -30,6 +33,18 @@ public func runUntilSignalled(_ app: some ApplicationProtocol & Service, runtime
                 try? await Task.sleep(for: configuration.shutdownDrain)
                 await group.triggerGracefulShutdown()
                 break
+            }
+            return false
+        }
+        tasks.addTask {
+            for await _ in hangups {
+                guard let tls = runtime.tls else { continue }
+                do {
+                    try tls.reload()
+                    logger.info("reloaded the TLS certificate", metadata: ["certificate": "\(tls.certificatePath)"])
+                } catch {
+                    logger.error("TLS reload failed; still serving the previous certificate", metadata: ["error": "\(error)"])
+                }
             }
             return false
         }

@@ -63,6 +63,9 @@ public struct GatehouseConfiguration: Sendable {
     /// `--shutdown-drain`: after SIGTERM, how long to keep serving with `/ready` at 503 before the listener
     /// closes, so a load balancer stops sending new requests first. Zero closes the listener at once.
     public var shutdownDrain: Duration = .zero
+    /// `--tls-cert` and `--tls-key` (PEM): when set, the server speaks only HTTPS (TLS 1.2 or later), the issuer
+    /// defaults to `https://`, and cookies are `Secure`. SIGHUP reloads both files.
+    public var tls: (certificatePath: String, keyPath: String)?
     /// `--shutdown-timeout`: how long requests in flight at shutdown may take to finish before they are cancelled.
     public var shutdownTimeout: Duration = .seconds(30)
     /// `--metrics-token` or `GATEHOUSE_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
@@ -85,7 +88,7 @@ public struct GatehouseConfiguration: Sendable {
 
     public init() {}
 
-    public var resolvedIssuer: String { issuer ?? "http://\(host):\(port)" }
+    public var resolvedIssuer: String { issuer ?? "\(tls == nil ? "http" : "https")://\(host):\(port)" }
 
     public var resolvedContactEmailDomain: String {
         if let contactEmailDomain { return contactEmailDomain }

@@ -81,6 +81,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a connection may send nothing before it is closed, mid-request or between requests. Default 30.")
     var idleTimeout: Int = 30
 
+    @Option(help: "PEM certificate chain: serve HTTPS (TLS 1.2+) instead of HTTP; SIGHUP reloads it (env GATEHOUSE_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for --tls-cert (env GATEHOUSE_TLS_KEY).")
+    var tlsKey: String?
+
     @Option(help: "After SIGTERM, seconds to keep serving with /ready at 503 before the listener closes (for a load balancer to notice). Default 0.")
     var shutdownDrain: Int = 0
 
@@ -156,6 +162,11 @@ struct Serve: AsyncParsableCommand {
         guard (0...600).contains(shutdownDrain) else { throw ValidationError("--shutdown-drain must be 0 to 600 seconds") }
         guard (1...3600).contains(shutdownTimeout) else { throw ValidationError("--shutdown-timeout must be 1 to 3600 seconds") }
         configuration.shutdownDrain = .seconds(shutdownDrain)
+        switch (tlsCert ?? env["GATEHOUSE_TLS_CERT"], tlsKey ?? env["GATEHOUSE_TLS_KEY"]) {
+        case (nil, nil): break
+        case let (cert?, key?): configuration.tls = (cert, key)
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
         configuration.shutdownTimeout = .seconds(shutdownTimeout)
         guard (1024...(1024 * 1024)).contains(maxHeaderBytes) else { throw ValidationError("--max-header-bytes must be 1024 to 1048576") }
         configuration.maxHeaderBytes = maxHeaderBytes
