@@ -116,7 +116,17 @@ struct Projects: AsyncParsableCommand {
 }
 
 struct People: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Users (admin API).", subcommands: [Deactivate.self, Activate.self])
+    static let configuration = CommandConfiguration(abstract: "People and directory entries (admin API).", subcommands: [Deactivate.self, Activate.self, Remove.self])
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a person from a company's directory, with their levels and memberships there. A service-account contact is refused: delete the account."
+        )
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Company id.") var company: Int64
+        @Argument(help: "Person id.") var id: Int64
+        func run() async throws { try await client.send("DELETE", "/companies/\(company)/directory/\(id)") }
+    }
 
     struct Deactivate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deactivate a user: no sign-in, and their sessions end.")
@@ -350,6 +360,38 @@ struct Policy: AsyncParsableCommand {
     func run() async throws { try await client.send("GET", "/policy") }
 }
 
+struct Memberships: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Project memberships (admin API).", subcommands: [Update.self])
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a membership in place: a permission template, or levels per tool.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Project id.") var project: Int64
+        @Argument(help: "Person id.") var person: Int64
+        @Option(help: "Permission template id.") var template: Int64?
+        @Option(help: "Levels per tool, e.g. rfi=standard,submittals=readonly.") var levels: String?
+
+        func validate() throws {
+            guard (template == nil) != (levels == nil) else { throw ValidationError("give --template or --levels, not both or neither") }
+        }
+
+        func run() async throws {
+            var body: [String: Any] = [:]
+            if let template { body["permission_template_id"] = template }
+            if let levels {
+                var tools: [String: String] = [:]
+                for pair in levels.split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--levels takes tool=level pairs separated by commas") }
+                    tools[parts[0]] = parts[1]
+                }
+                body["tools"] = tools
+            }
+            try await client.send("PATCH", "/projects/\(project)/memberships/\(person)", body: body)
+        }
+    }
+}
+
 struct MigrationReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migration", abstract: "A company's migration report (admin API).")
     @OptionGroup var client: ClientOptions
@@ -358,10 +400,26 @@ struct MigrationReport: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The newest audit entries (admin API).")
+    static let configuration = CommandConfiguration(abstract: "Audit entries, newest first, filtered (admin API).")
     @OptionGroup var client: ClientOptions
-    @Option(help: "How many entries.") var limit: Int = 50
-    func run() async throws { try await client.send("GET", "/audit?limit=\(limit)") }
+    @Option(help: "Only this company's entries.") var company: Int64?
+    @Option(help: "Only this actor, e.g. operator:cli.") var actor: String?
+    @Option(help: "Only this action, e.g. token.issue.") var action: String?
+    @Option(help: "Only this outcome: success, failure or refused.") var outcome: String?
+    @Option(help: "Only entries at or after this time (ISO 8601 or Unix seconds).") var since: String?
+    @Option(help: "Only entries at or before this time (ISO 8601 or Unix seconds).") var until: String?
+    @Option(help: "Page (1-based).") var page: Int = 1
+    @Option(help: "Entries per page.") var perPage: Int = 50
+
+    func run() async throws {
+        var query = URLComponents()
+        query.queryItems = [("company_id", company.map(String.init)), ("actor", actor), ("action", action), ("outcome", outcome),
+                            ("since", since), ("until", until), ("page", String(page)), ("per_page", String(perPage))]
+            .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        // `+` means a space in a query; encode it, since ISO 8601 offsets use it.
+        let encoded = (query.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        try await client.send("GET", "/audit?\(encoded)")
+    }
 }
 
 /// Any admin API call, for what has no dedicated command: `gatehouse api PUT /companies/1/people/2/permissions

@@ -221,3 +221,57 @@ def test_master_key_rotate_status_and_drop_previous():
             server.kill()
             server.wait()
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_directory_membership_and_audit_commands_against_a_live_server():
+    data = tempfile.mkdtemp(prefix="gatehouse-cli-")
+    port = free_port()
+    token = secrets.token_urlsafe(32)
+    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
+    server, base = start_server(data, port, env)
+
+    def admin(method, path, body):
+        request = urllib.request.Request(base + "/admin/v1" + path, data=json.dumps(body).encode(), method=method,
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        return json.loads(urllib.request.urlopen(request).read())
+
+    try:
+        company = admin("POST", "/companies", {"name": "Acme"})["id"]
+        project = admin("POST", f"/companies/{company}/projects", {"name": "Tower"})["id"]
+        person = admin("POST", f"/companies/{company}/users", {"first_name": "Pat", "email": "pat@example.com"})["id"]
+        template = admin("POST", f"/companies/{company}/permission_templates", {"name": "Field", "tools": {"rfi": "standard"}})["id"]
+        admin("POST", f"/projects/{project}/memberships", {"person_id": person, "permission_template_id": template})
+
+        changed = cli("memberships", "update", str(person), "--project", str(project), "--levels", "rfi=readonly",
+                      base=base, token=token)
+        assert changed.returncode == 0, changed.stdout + changed.stderr
+        assert json.loads(changed.stdout) == {"project_id": project, "person_id": person}
+        assert [m["id"] for m in status(f"{base}/admin/v1/projects/{project}/memberships", token)[1]] == [person]
+        both = cli("memberships", "update", str(person), "--project", str(project), "--levels", "rfi=admin", "--template", "1",
+                   base=base, token=token)
+        assert both.returncode == 64 and "not both" in both.stderr
+        bad_level = cli("memberships", "update", str(person), "--project", str(project), "--levels", "rfi=godmode",
+                        base=base, token=token)
+        assert bad_level.returncode == 1 and json.loads(bad_level.stdout)["error"]["fields"]
+
+        removed = cli("people", "remove", str(person), "--company", str(company), base=base, token=token)
+        assert removed.returncode == 0, removed.stdout + removed.stderr
+        assert status(f"{base}/admin/v1/projects/{project}/memberships", token)[1] == [], "their membership went with them"
+        again = cli("people", "remove", str(person), "--company", str(company), base=base, token=token)
+        assert again.returncode == 1 and json.loads(again.stdout)["error"]["code"] == "not_found"
+
+        audit = cli("audit", "--company", str(company), "--action", "directory.remove", "--outcome", "success",
+                    "--since", "2020-01-01T00:00:00+00:00", base=base, token=token)
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+        entries = json.loads(audit.stdout)
+        assert len(entries) == 1 and entries[0]["action"] == "directory.remove" and entries[0]["target"].endswith(str(person))
+        changes = json.loads(cli("audit", "--company", str(company), "--action", "membership.add", base=base, token=token).stdout)
+        assert [entry["detail"] for entry in changes] == [None, f"template {template}"], "newest first: levels in place of the template"
+        future = cli("audit", "--company", str(company), "--since", "2999-01-01T00:00:00Z", base=base, token=token)
+        assert json.loads(future.stdout) == []
+        wrong = cli("audit", "--outcome", "maybe", base=base, token=token)
+        assert wrong.returncode == 1 and json.loads(wrong.stdout)["error"]["fields"] == {"outcome": "must be one of success, failure, refused"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(data, ignore_errors=True)
