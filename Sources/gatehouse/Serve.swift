@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind.")
     var port: Int = 8080
 
-    @Option(help: "Issuer URL for the `iss` claim. Default: http://<host>:<port>.")
+    @Option(help: "Issuer URL for the `iss` claim: the public URL clients use. Default: http://<host>:<port>, or https:// with --tls-cert.")
     var issuer: String?
 
     @Option(help: "Access token lifetime in seconds.")
