@@ -14,9 +14,7 @@ public struct ServiceAccountDraft: Sendable, Decodable {
 
     public func validated() throws(ValidationError) -> (name: String, appType: ServiceAccount.AppType, appID: Int64?) {
         var fields: [String: String] = [:]
-        let name = cleaned(name)
-        if name == nil { fields["name"] = "is required" }
-        if let raw = self.name, raw.textLength > Self.nameLength.upperBound { fields["name"] = "at most 100 characters" }
+        let name = requiredName(name, maxLength: Self.nameLength.upperBound).value(for: "name", into: &fields)
         let appType = ServiceAccount.AppType(rawValue: app_type ?? "custom")
         if appType == nil { fields["app_type"] = "must be custom or marketplace" }
         if appType == .marketplace, app_id == nil { fields["app_id"] = "is required for a marketplace account" }

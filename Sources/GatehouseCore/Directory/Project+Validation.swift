@@ -40,9 +40,7 @@ public struct ProjectDraft: Sendable, Decodable {
     /// where the fields sit in the caller's body (`project.` on the REST surface, which wraps them).
     public func validated(companyID: Int64, fieldPrefix: String = "", now: Date) throws(ValidationError) -> Project {
         var fields: [String: String] = [:]
-        let name = cleaned(name)
-        if name == nil { fields[fieldPrefix + "name"] = "is required" }
-        if let raw = self.name, raw.textLength > 200 { fields[fieldPrefix + "name"] = "at most 200 characters" }
+        let name = requiredName(name, maxLength: 200).value(for: fieldPrefix + "name", into: &fields)
         if let code = cleaned(country_code), code.count != 2 || !code.allSatisfy(\.isLetter) {
             fields[fieldPrefix + "country_code"] = "must be an ISO 3166-1 alpha-2 code"
         }

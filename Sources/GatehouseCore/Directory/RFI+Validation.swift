@@ -24,9 +24,8 @@ public struct RFIDraft: Sendable, Decodable {
     /// service.
     public func validatedForCreate() throws(ValidationError) -> (subject: String, body: String) {
         var errors: [String: String] = [:]
-        let subject = cleaned(subject), body = cleaned(question?.body)
-        if subject == nil { errors["rfi.subject"] = "is required" }
-        if subject != nil, let raw = self.subject, !Self.subjectLength.contains(raw.textLength) { errors["rfi.subject"] = "at most 255 characters" }
+        let subject = requiredName(subject, maxLength: Self.subjectLength.upperBound).value(for: "rfi.subject", into: &errors)
+        let body = cleaned(question?.body)
         if body == nil { errors["rfi.question.body"] = "is required" }
         if let status, !RFI.statuses.contains(status) { errors["rfi.status"] = "must be one of \(RFI.statuses.joined(separator: ", "))" }
         guard errors.isEmpty, let subject, let body else { throw ValidationError("invalid rfi", fields: errors) }
@@ -37,8 +36,8 @@ public struct RFIDraft: Sendable, Decodable {
     public func applied(to rfi: RFI, at now: Date) throws(ValidationError) -> RFI {
         var rfi = rfi
         var errors: [String: String] = [:]
-        if let subject {
-            if let s = cleaned(subject), Self.subjectLength.contains(s.count) { rfi.subject = s } else { errors["rfi.subject"] = "must be 1 to 255 characters" }
+        if let subject, let s = requiredName(subject, maxLength: Self.subjectLength.upperBound).value(for: "rfi.subject", into: &errors) {
+            rfi.subject = s
         }
         if let question {
             if let b = cleaned(question.body) { rfi.questionBody = b } else { errors["rfi.question.body"] = "must not be empty" }

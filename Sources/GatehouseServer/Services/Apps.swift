@@ -15,7 +15,7 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
     let credentials: CredentialLifecycle<Store>
 
     func create(name raw: String?, by caller: Caller) async throws -> (App, ClientSecret) {
-        guard let name = cleaned(raw), raw!.textLength <= 100 else { throw ValidationError("name is required", fields: ["name": "is required (at most 100 characters)"]) }
+        let name = try requiredName(raw, maxLength: 100).value(for: "name")
         let owner = Self.owner(of: caller)
         guard caller.actor.isOperator || owner != nil else { throw DomainError.forbidden("only an operator or a signed-in user can create apps") }
         let secret = ClientSecret.generate()
@@ -48,8 +48,7 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
     func update(_ id: Int64, name raw: String?, description: String?, listed: Bool, by caller: Caller) async throws -> App {
         let app = try await app(id, for: caller)
         var fields: [String: String] = [:]
-        let name = cleaned(raw)
-        if name == nil || (raw?.textLength ?? 0) > 100 { fields["name"] = "is required (at most 100 characters)" }
+        let name = requiredName(raw, maxLength: 100).value(for: "name", into: &fields)
         if let description, description.textLength > 2000 { fields["description"] = "at most 2000 characters" }
         let description = cleaned(description)
         guard fields.isEmpty, let name else { throw ValidationError("invalid app", fields: fields) }

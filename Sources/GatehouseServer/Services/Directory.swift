@@ -13,8 +13,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
     // MARK: companies
 
     func createCompany(name raw: String?, by caller: Caller) async throws -> Company {
-        guard let name = cleaned(raw) else { throw ValidationError("name is required", fields: ["name": "is required"]) }
-        guard raw!.textLength <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
+        let name = try requiredName(raw, maxLength: 200).value(for: "name")
         let company = try await store.createCompany(name: name)
         await auditor.record("company.create", by: caller, target: "company:\(company.id)")
         return company
@@ -28,9 +27,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
     func updateCompany(_ company: Company, _ patch: CompanyPatch, by caller: Caller) async throws -> Company {
         var changed = company
         if let raw = patch.name {
-            guard let name = cleaned(raw) else { throw ValidationError("name must not be empty", fields: ["name": "must not be empty"]) }
-            guard raw.textLength <= 200 else { throw ValidationError("name is too long", fields: ["name": "at most 200 characters"]) }
-            changed.name = name
+            changed.name = try requiredName(raw, maxLength: 200).value(for: "name")
         }
         if let active = patch.is_active { changed.isActive = active }
         guard let updated = try await store.updateCompany(changed) else { throw DomainError.notFound("company") }

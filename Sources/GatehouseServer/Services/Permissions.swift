@@ -27,8 +27,7 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
     // MARK: templates
 
     static func templateName(_ raw: String?) throws(ValidationError) -> String {
-        guard let name = cleaned(raw), raw!.textLength <= 200 else { throw ValidationError("name is required", fields: ["name": "is required (at most 200 characters)"]) }
-        return name
+        try requiredName(raw, maxLength: 200).value(for: "name")
     }
 
     func createTemplate(name: String?, projectID: Int64?, tools: [String: String]?, in company: Company, by caller: Caller) async throws -> PermissionTemplate {
