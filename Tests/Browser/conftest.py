@@ -32,6 +32,38 @@ def free_port():
         return s.getsockname()[1]
 
 
+def binary():
+    """The gatehouse executable under test: GATEHOUSE_BIN, or the one `swift build` made."""
+    path = os.environ.get("GATEHOUSE_BIN")
+    if path:
+        return path
+    bin_path = subprocess.check_output(["swift", "build", "--show-bin-path"], cwd=ROOT, text=True).strip()
+    return os.path.join(bin_path, "gatehouse")
+
+
+# Traditional accounts may still be created and used: the real clock is past Procore's sunset.
+FAR_SUNSET = ["--traditional-deprecated-at", "2100-01-01", "--traditional-creation-blocked-at", "2100-01-02",
+              "--traditional-sunset-at", "2100-01-03"]
+
+
+def start_gatehouse(data, *args, env=None, port=None, output=subprocess.DEVNULL, scheme="http"):
+    """Starts `gatehouse serve` on a free port with the data directory `data` and the extra `args`, and waits until
+    it accepts connections. Answers (process, base URL); the caller stops it."""
+    port = port or free_port()
+    process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data, *args],
+                               env=env, stdout=output, stderr=subprocess.STDOUT)
+    for _ in range(400):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, f"{scheme}://127.0.0.1:{port}"
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(f"gatehouse serve exited with status {process.returncode}")
+            time.sleep(0.05)
+    process.kill()
+    raise AssertionError("gatehouse serve did not start")
+
+
 class Http:
     """Plain HTTP against the server: the admin API with the operator token, OAuth and REST."""
 

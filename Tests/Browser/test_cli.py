@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import free_port
+from conftest import free_port, start_gatehouse
 from test_process_limits import binary
 
 
@@ -157,20 +157,6 @@ def test_serve_logs_one_json_object_per_line():
     assert bad.returncode != 0 and "text or json" in bad.stderr
 
 
-def start_server(data, port, env):
-    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            return server, base
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    raise AssertionError("server did not start")
-
-
 def test_master_key_rotate_status_and_drop_previous():
     """The runbook's rotation, step by step, against the binary: rotate (refused while the server runs), status,
     drop-previous refused while an operator token is still on the old key, then the token moves on use."""
@@ -191,7 +177,7 @@ def test_master_key_rotate_status_and_drop_previous():
         with open(new_key, "w") as handle:
             handle.write(base64.b64encode(secrets.token_bytes(32)).decode())  # as `openssl rand -base64 32` writes
 
-        server, base = start_server(data, free_port(), env)
+        server, base = start_gatehouse(data, env=env)
         refused = run("master-key", "rotate", "--new-key-file", new_key, data=data)
         assert refused.returncode != 0 and "stop it before rotating" in refused.stderr
         server.terminate(); server.wait(timeout=30); server = None
@@ -206,7 +192,7 @@ def test_master_key_rotate_status_and_drop_previous():
         dropped = run("master-key", "drop-previous", data=data)
         assert dropped.returncode != 0 and "still need an earlier master key" in dropped.stderr
 
-        server, base = start_server(data, free_port(), env)
+        server, base = start_gatehouse(data, env=env)
         assert status(base + "/admin/v1/companies", token)[0] == 200, "the old token works, and moves to the new key"
         server.terminate(); server.wait(timeout=30); server = None
 
@@ -214,7 +200,7 @@ def test_master_key_rotate_status_and_drop_previous():
         dropped = run("master-key", "drop-previous", data=data)
         assert dropped.returncode == 0, dropped.stderr
         assert not os.path.exists(os.path.join(data, "master.key.previous"))
-        server, base = start_server(data, free_port(), env)
+        server, base = start_gatehouse(data, env=env)
         assert status(base + "/admin/v1/companies", token)[0] == 200
     finally:
         if server:
@@ -228,7 +214,7 @@ def test_directory_membership_and_audit_commands_against_a_live_server():
     port = free_port()
     token = secrets.token_urlsafe(32)
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
-    server, base = start_server(data, port, env)
+    server, base = start_gatehouse(data, env=env, port=port)
 
     def admin(method, path, body):
         request = urllib.request.Request(base + "/admin/v1" + path, data=json.dumps(body).encode(), method=method,

@@ -7,11 +7,10 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 
-from conftest import free_port
+from conftest import free_port, start_gatehouse
 from test_process_limits import binary
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -27,16 +26,8 @@ def test_every_series_the_alerts_name_is_served():
     port = free_port()
     token = secrets.token_urlsafe(32)
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
-    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_gatehouse(data, env=env, port=port)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
         # One failed token request and one admin call, so the token and HTTP series exist.
         body = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}).encode()
         try:

@@ -11,15 +11,7 @@ import tempfile
 import time
 import urllib.request
 
-from conftest import ROOT, free_port
-
-
-def binary():
-    path = os.environ.get("GATEHOUSE_BIN")
-    if path:
-        return path
-    bin_path = subprocess.check_output(["swift", "build", "--show-bin-path"], cwd=ROOT, text=True).strip()
-    return os.path.join(bin_path, "gatehouse")
+from conftest import binary, free_port  # binary is re-exported: the other binary tests import it from here
 
 
 def get_health(sock, close=False):

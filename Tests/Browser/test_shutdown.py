@@ -12,7 +12,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import subprocess
 import tempfile
 import threading
 import time
@@ -20,8 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from conftest import Http, free_port
-from test_process_limits import binary
+from conftest import FAR_SUNSET, Http, free_port, start_gatehouse
 
 
 def get(base, path):
@@ -39,18 +37,9 @@ def test_sigterm_under_load_drains_answers_in_flight_requests_and_loses_no_audit
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=admin_token, LOG_LEVEL="info", GATEHOUSE_LOG_FORMAT="json")
     # A file, not a pipe: one log line per request would fill a pipe nobody reads and stall the server.
     log_file = open(os.path.join(data, "server.log"), "w")
-    process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data, "--shutdown-drain", "1",
-                                "--shutdown-timeout", "10",
-                                "--traditional-deprecated-at", "2100-01-01", "--traditional-creation-blocked-at", "2100-01-02",
-                                "--traditional-sunset-at", "2100-01-03"], env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_gatehouse(data, "--shutdown-drain", "1", "--shutdown-timeout", "10", *FAR_SUNSET,
+                                    env=env, port=port, output=log_file)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/health").read()
-                break
-            except OSError:
-                time.sleep(0.1)
         assert get(base, "/ready") == (200, b'{"status":"ready"}')
         api = Http(base, admin_token)
         company = api.admin("POST", "/companies", {"name": "Shutdown Co"})["id"]

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import free_port
+from conftest import FAR_SUNSET, free_port, start_gatehouse
 from test_process_limits import binary
 
 
@@ -67,18 +67,10 @@ def test_tls_serves_tokens_reloads_on_sighup_and_refuses_old_protocols():
     port = free_port()
     admin_token = secrets.token_urlsafe(32)
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=admin_token, LOG_LEVEL="warning")
-    process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", os.path.join(directory, "data"),
-                                "--tls-cert", served_cert, "--tls-key", served_key,
-                                "--traditional-deprecated-at", "2100-01-01", "--traditional-creation-blocked-at", "2100-01-02",
-                                "--traditional-sunset-at", "2100-01-03"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process, _ = start_gatehouse(os.path.join(directory, "data"), "--tls-cert", served_cert, "--tls-key", served_key, *FAR_SUNSET,
+                                 env=env, port=port, scheme="https")
     both = trusting(first_cert, second_cert)
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         kept = http.client.HTTPSConnection("127.0.0.1", port, context=both, timeout=10)
         admin = {"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json"}
         status, _, body = request(kept, "POST", "/admin/v1/companies", json.dumps({"name": "TLS Co"}), admin)
