@@ -37,28 +37,51 @@ for _ in $(seq 1 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.1
 admin() { curl -sf -X "$1" "$BASE/admin/v1$2" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
-# Real data for the fuzzer to reach: a company with a project, and a service account that may read and write it.
-COMPANY=$(admin POST /companies '{"name":"Contract Co"}' | json '["id"]')
-admin POST "/companies/$COMPANY/projects" '{"name":"Contract Tower"}' >/dev/null
-ACCOUNT=$(admin POST "/companies/$COMPANY/service_accounts" '{"name":"Contract","app_type":"custom"}')
-CLIENT_ID=$(echo "$ACCOUNT" | json '["client_id"]')
-SECRET=$(echo "$ACCOUNT" | json '["client_secret"]')
-CONTACT=$(echo "$ACCOUNT" | json '["contact"]["id"]')
-admin PUT "/companies/$COMPANY/people/$CONTACT/permissions" \
-    '{"tools":{"admin":"admin","portfolio":"admin","directory":"admin","permissions":"admin"}}' >/dev/null
-ACCESS=$(curl -sf -X POST "$BASE/oauth/token" -d grant_type=client_credentials -d "client_id=$CLIENT_ID" -d "client_secret=$SECRET" | json '["access_token"]')
+# Real data for the fuzzer to reach: a company with a project, and a service account that may read and write it,
+# with a fresh token. Made anew before each REST run: the admin run, which comes first, resets secrets and
+# deactivates companies at random, and a token it killed would leave the REST runs answering 401 only.
+rest_fixture() {
+    COMPANY=$(admin POST /companies '{"name":"Contract Co"}' | json '["id"]')
+    admin POST "/companies/$COMPANY/projects" '{"name":"Contract Tower"}' >/dev/null
+    local account client_id secret contact
+    account=$(admin POST "/companies/$COMPANY/service_accounts" '{"name":"Contract","app_type":"custom"}')
+    client_id=$(echo "$account" | json '["client_id"]')
+    secret=$(echo "$account" | json '["client_secret"]')
+    contact=$(echo "$account" | json '["contact"]["id"]')
+    admin PUT "/companies/$COMPANY/people/$contact/permissions" \
+        '{"tools":{"admin":"admin","portfolio":"admin","directory":"admin","permissions":"admin"}}' >/dev/null
+    ACCESS=$(curl -sf -X POST "$BASE/oauth/token" -d grant_type=client_credentials -d "client_id=$client_id" -d "client_secret=$secret" | json '["access_token"]')
+    curl -sf "$BASE/rest/v1.0/me" -H "Authorization: Bearer $ACCESS" -H "Procore-Company-Id: $COMPANY" >/dev/null
+}
 
 run() {
     local label="$1"; shift
     echo "--- schemathesis: $label"
     schemathesis run "$BASE/openapi.json" --exclude-checks positive_data_acceptance --max-time "$BUDGET" \
-        -n "${CONTRACT_EXAMPLES:-15}" --no-shrink --seed 1 --report junit --report-dir "$DIR/reports" "$@"
+        -n "${CONTRACT_EXAMPLES:-15}" --no-shrink --seed 1 --report junit --report-dir "$DIR/reports" "$@" | tee "$DIR/last.txt"
 }
+
+# A run whose credentials stopped working tests nothing past authentication: fail it rather than pass it. (One or
+# two operations may answer 403 only by design: in negative mode every generated company header is someone else's.)
+authenticated() {
+    local refused
+    refused=$(grep -oE "Authentication failed: [0-9]+ operation" "$DIR/last.txt" | grep -oE "[0-9]+" | head -1 || true)
+    if [ "${refused:-0}" -gt 3 ]; then
+        echo "contract: the $1 run was answered 401/403 only on $refused operations; its credentials did not work" >&2
+        exit 1
+    fi
+}
+
 run "admin API (operator token)" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" --include-path-regex '^/admin/'
+authenticated admin
 # With the company header fixed, only positive mode: the negative mode would "break" a header that -H then
 # overwrites, and count the server's acceptance of the fixed value as a violation.
+rest_fixture
 run "REST (access token)" --mode positive -H "Authorization: Bearer $ACCESS" -H "Procore-Company-Id: $COMPANY" --include-path-regex '^/rest/'
+authenticated REST
 # Negative mode without the fixed company header: schemathesis generates and breaks it like any other parameter.
+rest_fixture
 run "REST, requests the document forbids (access token)" --mode negative -H "Authorization: Bearer $ACCESS" --include-path-regex '^/rest/'
+authenticated "negative REST"
 run "OAuth and operations (no credentials)" --include-path-regex '^/(oauth|\.well-known|health|ready|openapi\.json|docs/api)'
 echo "contract ok: no failures"

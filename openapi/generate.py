@@ -235,7 +235,8 @@ def op(method, path, summary, tag, *, ok=200, response=None, body=None, body_typ
     if security in ("operator", "bearer") and 429 not in errors:
         # Repeated failed authentication from one address is throttled on every authenticated route.
         errors = tuple(errors) + (429,)
-    if paged and 400 not in errors:
+    if (paged or company_header) and 400 not in errors:
+        # A page parameter, or a Procore-Company-Id header, that is not a positive integer is a 400.
         errors = tuple(errors) + (400,)
     if security in ("operator", "bearer") and 401 not in errors:
         errors = tuple(errors) + (401,)

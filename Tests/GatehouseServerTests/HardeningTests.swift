@@ -54,6 +54,22 @@ struct HardeningTests {
         }
     }
 
+    /// A `Procore-Company-Id` that is present but not a company id, empty included, is a 400: reading an empty
+    /// header as "no company" let the call act in the token's own company (schemathesis, negative mode).
+    @Test(arguments: StoreKind.enabled)
+    func aCompanyHeaderThatIsNotAnIdIs400EvenWhenEmpty(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (company, _, token) = try await app.tenant()
+            for value in ["", " ", "abc", "0", "-3", "9223372036854775808"] {
+                let response = try await app.request(.get, "/rest/v1.0/me", headers: [.authorization: "Bearer \(token)", HTTPField.Name("Procore-Company-Id")!: value])
+                #expect(response.status == .badRequest, "'\(value)'")
+                #expect(response.errorCode == "invalid_company", "'\(value)'")
+            }
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: token, company: nil).status == .ok, "absent still means the account's company")
+            #expect(try await app.rest(.get, "/rest/v1.0/me", token: token, company: company).status == .ok)
+        }
+    }
+
     /// Lengths are counted as the published document counts them (JSON Schema: code points), on the text as sent.
     /// A letter and an emoji modifier are one Swift `Character` but two code points, so `count` let 101 through.
     @Test(arguments: StoreKind.enabled)

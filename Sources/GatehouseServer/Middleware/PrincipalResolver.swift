@@ -32,10 +32,14 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
         return try await next(request, context)
     }
 
-    /// The header's company id; nil when absent. A header that is not an id is a 400.
+    /// The header's company id; nil when absent. A header that is present but not an id, empty included, is a
+    /// 400: an empty header is a client's bug, and reading it as "no company" would act somewhere it did not name.
     static func companyHeader(_ request: Request) throws -> Int64? {
-        guard let raw = request.headers[.procoreCompanyID]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-        guard let id = Int64(raw), id > 0 else { throw APIError.badRequest("Procore-Company-Id must be a company id", code: "invalid_company") }
+        guard let header = request.headers[.procoreCompanyID] else { return nil }
+        guard let id = Int64(header.trimmingCharacters(in: .whitespaces)), id > 0 else {
+            throw APIError.badRequest("Procore-Company-Id must be a company id (a positive integer)", code: "invalid_company",
+                                      fields: ["Procore-Company-Id": "must be a positive integer"])
+        }
         return id
     }
 
