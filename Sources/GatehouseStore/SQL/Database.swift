@@ -196,7 +196,18 @@ struct SQLiteSource: ConnectionPoolSource {
                 : ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]
             do {
                 for pragma in pragmas {
-                    _ = try await connection.query(pragma)
+                    // Switching a new file to WAL needs the write lock; another process opening it at the same
+                    // moment holds it briefly. Wait for it here, without holding a pool thread in the busy handler.
+                    var attempt = 0
+                    while true {
+                        do {
+                            _ = try await connection.query(pragma)
+                            break
+                        } catch where SQLiteBusy.isBusy(error) && attempt < 100 {
+                            attempt += 1
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
                 }
             } catch {
                 // A connection must be closed before it is dropped (SQLiteNIO asserts it, and it holds a file handle).

@@ -48,6 +48,7 @@ public struct MigrationRunner: Sendable {
         let kind = database.kind
         let migrations = self.migrations
         let key = Self.advisoryLockKey(for: database)
+        if kind == .sqlite { return try await runOnSQLite(migrations, on: database, logger: logger) }
         return try await database.withWriter { db in
             if kind == .postgres {
                 try await db.raw("SELECT pg_advisory_lock(\(literal: key))").run()
@@ -63,6 +64,40 @@ public struct MigrationRunner: Sendable {
                     try? await db.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
                 }
                 throw error
+            }
+        }
+    }
+
+    /// SQLite has no advisory lock: two processes migrating one new file meet at `BEGIN IMMEDIATE` (and at the
+    /// autocommit `CREATE TABLE IF NOT EXISTS` before it), and the loser waits. It waits here, not in SQLite's busy
+    /// handler: SQLiteNIO runs every connection on a pool of one thread per core, and a connection sleeping in the
+    /// busy handler holds one of them, which on 2 cores can starve the very migration it waits for. So the busy
+    /// timeout is short while migrating, and a refused attempt sleeps without a thread and tries again. Every step
+    /// is idempotent (each migration checks its version inside its transaction), so a retry resumes where the other
+    /// process left off.
+    private func runOnSQLite(_ migrations: [Migration], on database: Database, logger: Logger) async throws -> [Int] {
+        let deadline = ContinuousClock.now + .seconds(120)
+        var applied: [Int] = []
+        var attempt = 0
+        while true {
+            do {
+                let step = try await database.withWriter { db in
+                    try await db.raw("PRAGMA busy_timeout = 100").run()
+                    do {
+                        let step = try await apply(migrations, kind: .sqlite, on: db, logger: logger)
+                        try await db.raw("PRAGMA busy_timeout = 5000").run()
+                        return step
+                    } catch {
+                        try? await db.raw("PRAGMA busy_timeout = 5000").run()
+                        throw error
+                    }
+                }
+                return applied + step
+            } catch let busy as SQLiteBusy {
+                applied += busy.applied
+                attempt += 1
+                guard ContinuousClock.now < deadline else { throw busy.underlying }
+                try await Task.sleep(for: .milliseconds(min(50 * attempt, 500)))
             }
         }
     }
@@ -87,11 +122,19 @@ public struct MigrationRunner: Sendable {
     }
 
     private func apply(_ migrations: [Migration], kind: DatabaseKind, on db: any SQLDatabase, logger: Logger) async throws -> [Int] {
-        try await db.raw("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
-            """).run()
         var applied: [Int] = []
+        do {
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """).run()
+            return try await applyEach(migrations, kind: kind, on: db, logger: logger, applied: &applied)
+        } catch where kind == .sqlite && SQLiteBusy.isBusy(error) {
+            throw SQLiteBusy(applied: applied, underlying: error)
+        }
+    }
+
+    private func applyEach(_ migrations: [Migration], kind: DatabaseKind, on db: any SQLDatabase, logger: Logger, applied: inout [Int]) async throws -> [Int] {
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
             // Check inside the transaction: on SQLite, BEGIN IMMEDIATE is the lock that serialises two
             // processes migrating one file, so the check must come after it.
@@ -118,3 +161,14 @@ public struct MigrationRunner: Sendable {
     }
 }
 
+
+/// Another process holds SQLite's write lock; `applied` are the versions this attempt applied before it was refused.
+struct SQLiteBusy: Error {
+    let applied: [Int]
+    let underlying: any Error
+
+    static func isBusy(_ error: any Error) -> Bool {
+        let text = String(describing: error)
+        return text.contains("database is locked") || text.contains("SQLITE_BUSY")
+    }
+}
