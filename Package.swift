@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 /// Strict concurrency is the default in Swift 6 language mode; `any` is spelled out for existentials.
@@ -106,3 +107,15 @@ let package = Package(
         ),
     ]
 )
+
+/// The libFuzzer targets (`fuzz/`), only when `fuzz/run.sh` builds them: libFuzzer supplies `main`, so the
+/// executable cannot link in an ordinary build.
+if ProcessInfo.processInfo.environment["GATEHOUSE_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "GatehouseFuzz",
+        dependencies: ["GatehouseServer"],
+        path: "fuzz/Sources/GatehouseFuzz",
+        swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    ))
+    package.products.append(.executable(name: "GatehouseFuzz", targets: ["GatehouseFuzz"]))
+}

@@ -19,6 +19,9 @@ public struct GatehouseRuntime: Sendable {
     public var readiness = Readiness()
     /// The certificate and key when TLS is on; `gatehouse serve` reloads them on SIGHUP.
     public var tls: TLSCredentials? = nil
+    /// Every registered route, filled once the router is built: the 405 answer reads it, and so do tests that walk
+    /// every route.
+    public let routes = RouteTable()
 }
 
 /// Opens the store, runs migrations, loads the signing keys and wires every surface, in one place.
@@ -98,7 +101,7 @@ func buildRouter<Store: GatehouseRepository>(
     openAPI: OpenAPIController
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    let routes = RouteTable()
+    let routes = runtime.routes
     router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
     router.add(middleware: RequestIDMiddleware(routes: routes))
     router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))

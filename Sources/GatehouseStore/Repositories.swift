@@ -248,6 +248,8 @@ public protocol MembershipStore: Sendable {
     /// Returns false when there was no such membership.
     func removeMembership(projectID: Int64, personID: Int64) async throws -> Bool
     func projectMembers(projectID: Int64, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int)
+    /// One membership, read by its key (project, person); nil when the person is not a member.
+    func projectMember(projectID: Int64, personID: Int64) async throws -> DirectoryMember?
     /// Projects of a company the person is a member of, paged.
     func memberProjects(companyID: Int64, personID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int)
 }

@@ -18,6 +18,9 @@ public struct ServiceAccountDraft: Sendable, Decodable {
         let appType = ServiceAccount.AppType(rawValue: app_type ?? "custom")
         if appType == nil { fields["app_type"] = "must be custom or marketplace" }
         if appType == .marketplace, app_id == nil { fields["app_id"] = "is required for a marketplace account" }
+        // A custom account is the company's own integration: it names no app. An id sent with it would be stored
+        // and refer to nothing (or to someone else's app), so it is refused rather than ignored.
+        if appType == .custom, app_id != nil { fields["app_id"] = "must be absent for a custom account: a custom account names no app" }
         guard fields.isEmpty, let name, let appType else { throw ValidationError("invalid service account", fields: fields) }
         return (name, appType, app_id)
     }

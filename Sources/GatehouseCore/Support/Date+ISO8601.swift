@@ -4,8 +4,11 @@ extension Date {
     /// `2024-12-31T23:59:59Z`: what `ISO8601DateFormatter` writes by default, without it. Foundation builds an
     /// ICU formatter for every `ISO8601DateFormatter`, which was a quarter of a project read in the profile
     /// (`bench/RESULTS.md`). Whole seconds, UTC, proleptic Gregorian (Howard Hinnant's civil-from-days).
+    ///
+    /// Dates outside the years 0 to 9999 are written as the nearest end of that range, so the arithmetic
+    /// below never overflows.
     public var iso8601: String {
-        let seconds = Int64(timeIntervalSince1970.rounded(.down))
+        let seconds = min(max(unixSeconds, -62_167_219_200), 253_402_300_799)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let z = days + 719_468

@@ -55,22 +55,21 @@ enum AuditQuery {
     static let outcomes = ["success", "failure", "refused"]
 
     static func respond<Store: AuditStore>(_ request: Request, store: Store, company: Int64?) async throws -> Response {
-        let query = request.uri.queryParameters
-        let companyID = try company ?? request.queryInteger("company_id", minimum: 1)
-        var filter = AuditFilter(companyID: companyID, actor: query.get("actor"), action: query.get("action"))
-        if let outcome = query.get("outcome") {
+        let query = request.query
+        let companyID = try company ?? query.integer("company_id", in: 1...Int64.max)
+        var filter = AuditFilter(companyID: companyID, actor: query.text("actor"), action: query.text("action"))
+        if let outcome = query.text("outcome") {
             guard Self.outcomes.contains(outcome) else {
-                throw APIError.badRequest("outcome must be one of \(Self.outcomes.joined(separator: ", "))", code: "invalid_parameter",
-                                          fields: ["outcome": "must be one of \(Self.outcomes.joined(separator: ", "))"])
+                throw QueryReader.invalid("outcome", "one of \(Self.outcomes.joined(separator: ", "))")
             }
             filter.outcome = outcome
         }
-        filter.since = try request.queryTime("since")
-        filter.until = try request.queryTime("until")
+        filter.since = try query.time("since")
+        filter.until = try query.time("until")
         // `page`/`per_page` as every list; `limit`/`offset`, the first form of this endpoint, still work.
-        if query["limit"] != nil || query["offset"] != nil {
-            let limit = Int(min(try request.queryInteger("limit", minimum: 1) ?? 100, 1000))
-            let offset = Int(min(try request.queryInteger("offset", minimum: 0) ?? 0, Int64(Int32.max)))
+        if query.contains("limit") || query.contains("offset") {
+            let limit = Int(try query.clamped("limit", in: 1...1000, default: 100))
+            let offset = Int(try query.clamped("offset", in: 0...Int64(Int32.max), default: 0))
             let page = try await store.auditEntries(filter, limit: limit, offset: offset)
             return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: [.total: "\(page.total)"])
         }

@@ -58,9 +58,15 @@ struct ClientAddressMiddleware: RouterMiddleware {
               let forwarded = request.headers[values: .xForwardedFor].joined(separator: ",").nonEmpty
         else { return try await next(request, context) }
         var context = context
-        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { AddressRange.bytes($0) != nil }
-        context.clientAddress = hops.reversed().first { !isTrusted($0) } ?? hops.first ?? peer
+        context.clientAddress = clientAddress(forwarded: forwarded, peer: peer)
         return try await next(request, context)
+    }
+
+    /// The client named by a trusted peer's `X-Forwarded-For`: the first address from the right that is not a
+    /// trusted proxy; entries that are not addresses are skipped. What the fuzz target `forwarded-for` drives.
+    func clientAddress(forwarded: String, peer: String) -> String {
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { AddressRange.bytes($0) != nil }
+        return hops.reversed().first { !isTrusted($0) } ?? hops.first ?? peer
     }
 
     func isTrusted(_ address: String) -> Bool { trusted.contains { $0.contains(address) } }

@@ -35,8 +35,13 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
     /// The header's company id; nil when absent. A header that is present but not an id, empty included, is a
     /// 400: an empty header is a client's bug, and reading it as "no company" would act somewhere it did not name.
     static func companyHeader(_ request: Request) throws -> Int64? {
-        guard let header = request.headers[.procoreCompanyID] else { return nil }
-        guard let id = Int64(header.trimmingCharacters(in: .whitespaces)), id > 0 else {
+        try companyID(header: request.headers[.procoreCompanyID])
+    }
+
+    /// The header's value read as a company id; what the fuzz target `company-header` drives.
+    static func companyID(header: String?) throws -> Int64? {
+        guard let header else { return nil }
+        guard let id = RequestNumber.id(header.trimmingCharacters(in: .whitespaces)) else {
             throw APIError.badRequest("Procore-Company-Id must be a company id (a positive integer)", code: "invalid_company",
                                       fields: ["Procore-Company-Id": "must be a positive integer"])
         }

@@ -4,11 +4,24 @@ import Synchronization
 /// The registered routes, so an unmatched request can be told apart: a path nothing serves (404) or a path
 /// served under other methods (405 with `Allow`, RFC 9110 §15.5.6). Filled once the router is complete, and
 /// read only on the error path.
-final class RouteTable: Sendable {
-    private struct Route: Sendable {
+public final class RouteTable: Sendable {
+    public struct Route: Sendable {
         let segments: [Substring]
-        let method: String
+        public let method: String
+        /// The path as registered, with `:name` (or `{name}`) for each parameter.
+        public var path: String { "/" + segments.joined(separator: "/") }
+        /// The names of the path's parameters, in order.
+        public var parameters: [String] {
+            segments.compactMap { s in
+                if s.hasPrefix(":") { return String(s.dropFirst()) }
+                if s.hasPrefix("{"), s.hasSuffix("}") { return String(s.dropFirst().dropLast()) }
+                return nil
+            }
+        }
     }
+
+    /// Every registered route.
+    public var all: [Route] { routes.withLock { $0 } }
 
     private let routes = Mutex<[Route]>([])
 

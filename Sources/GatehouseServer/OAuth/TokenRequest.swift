@@ -19,13 +19,18 @@ struct TokenRequest: Sendable {
         } catch {
             throw OAuthError(.invalidRequest, "request body is too large")
         }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        return try parse(body: body, contentType: request.headers[.contentType], authorization: request.headers[.authorization])
+    }
+
+    /// The parse itself, on bytes already read: what the fuzz target `token-request` drives.
+    static func parse(body: ByteBuffer, contentType rawContentType: String?, authorization: String?) throws -> TokenRequest {
+        let contentType = rawContentType?.lowercased() ?? ""
         let parameters: [String: String]
         let text = String(buffer: body)
         if contentType.hasPrefix("application/json") {
             parameters = try parseJSON(Data(buffer: body))
         } else if contentType.hasPrefix("multipart/form-data") {
-            guard let boundary = MultipartForm.boundary(from: request.headers[.contentType] ?? "") else {
+            guard let boundary = MultipartForm.boundary(from: rawContentType ?? "") else {
                 throw OAuthError(.invalidRequest, "multipart/form-data needs a boundary")
             }
             parameters = try MultipartForm.parse(Data(buffer: body), boundary: boundary)
@@ -45,7 +50,7 @@ struct TokenRequest: Sendable {
             }
         }
 
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") {
+        if let authorization, authorization.lowercased().hasPrefix("basic ") {
             guard parameters["client_secret"] == nil, parameters["client_assertion"] == nil else {
                 throw OAuthError(.invalidRequest, "use one client authentication method, not Basic and body credentials together")
             }

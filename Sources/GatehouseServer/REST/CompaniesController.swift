@@ -68,21 +68,15 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
 
     /// The caller's own levels: company levels with `company_id`, the membership's levels with `project_id`.
     @Sendable func permissions(_ request: Request, context: RESTRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
+        let query = request.query
         let access = try await gate.authorize(context, .principal)
         let levels: (Tool) -> PermissionLevel
         let scope: Tool.Scope
-        if let rawProject = query["project_id"] {
-            guard let id = Int64(String(rawProject)), id > 0 else {
-                throw APIError.badRequest("project_id must be a positive integer", code: "invalid_parameter", fields: ["project_id": "must be a positive integer"])
-            }
+        if let id = try query.integer("project_id", in: 1...Int64.max) {
             guard let project = try await store.project(id: id), project.companyID == context.principal.companyID else { throw APIError.notFound("project") }
             scope = .project
             levels = { access.effectiveLevel($0, inProject: project.id) }
-        } else if let rawCompany = query["company_id"] {
-            guard let id = Int64(String(rawCompany)), id > 0 else {
-                throw APIError.badRequest("company_id must be a positive integer", code: "invalid_parameter", fields: ["company_id": "must be a positive integer"])
-            }
+        } else if let id = try query.integer("company_id", in: 1...Int64.max) {
             guard id == context.principal.companyID else { throw APIError.notFound("company") }
             scope = .company
             levels = { access.companyLevels[$0] }

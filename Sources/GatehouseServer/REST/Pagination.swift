@@ -6,28 +6,27 @@ struct Pagination: Sendable {
     static let defaultPerPage = 100
     static let maxPerPage = 1000
 
+    /// The last page anyone may ask for. Every page past the end is empty, so clamping a larger number (even one
+    /// past 64 bits) changes no answer, and keeps `offset` and the next page's number far from overflow.
+    static let maxPage = 1_000_000
+
     let page: Int
     let perPage: Int
 
     var limit: Int { perPage }
     var offset: Int { (page - 1) * perPage }
 
-    /// Bad values are a 400 that names the parameter; `per_page` above the maximum is clamped, as Procore does.
-    init(_ request: Request) throws {
-        let query = request.uri.queryParameters
-        func parse(_ name: String, default value: Int) throws -> Int {
-            guard let raw = query[name[...]] else { return value }
-            guard let number = Int(raw), number >= 1 else {
-                throw APIError.badRequest("\(name) must be a positive integer", code: "invalid_parameter", fields: [name: "must be a positive integer"])
-            }
-            return number
-        }
-        self.page = try parse("page", default: 1)
-        self.perPage = min(try parse("per_page", default: Self.defaultPerPage), Self.maxPerPage)
-        guard page <= Int.max / perPage else {
-            throw APIError.badRequest("page is too large", code: "invalid_parameter", fields: ["page": "is too large"])
-        }
+    /// `page` and `per_page` through the one reader (``QueryReader/clamped(_:in:default:)``): below 1 or not an
+    /// integer is a 400 naming the parameter; above the maximum is clamped, as Procore does for `per_page`.
+    /// Console pages fix `perPage` and read only `page`.
+    init(_ request: Request, perPage fixed: Int? = nil) throws {
+        let query = request.query
+        self.page = Int(try query.clamped("page", in: 1...Int64(Self.maxPage), default: 1))
+        self.perPage = try fixed ?? Int(query.clamped("per_page", in: 1...Int64(Self.maxPerPage), default: Int64(Self.defaultPerPage)))
     }
+
+    /// Whether a page follows this one, for the console's "Next" link.
+    func hasNext(total: Int) -> Bool { page * perPage < total }
 
     /// `Total`, `Per-Page` and an RFC 8288 `Link` with first/prev/next/last, keeping the other query parameters.
     func headers(total: Int, request: Request) -> HTTPFields {

@@ -47,7 +47,8 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
     @Sendable func create(_ request: Request, context: RESTRequestContext) async throws -> Response {
         var request = request
         let input = try await request.decodeJSON(CreateInput.self, context: context)
-        guard let companyID = input.company_id ?? request.uri.queryParameters.get("company_id", as: Int64.self) else {
+        let queryCompany = try request.query.integer("company_id", in: 1...Int64.max)
+        guard let companyID = input.company_id ?? queryCompany else {
             throw APIError.unprocessable("company_id is required", fields: ["company_id": "is required"])
         }
         let company = try await gate.company(id: companyID, context)
@@ -80,9 +81,7 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
             throw APIError.unprocessable("user.permission_template_id is required", fields: ["user.permission_template_id": "is required"])
         }
         try await permissions.addMembership(person: userID, to: project, templateID: templateID, tools: nil, by: context.caller)
-        let member = try await permissions.members(of: project, limit: Pagination.maxPerPage, offset: 0).items.first { $0.person.id == userID }
-        guard let member else { throw APIError.notFound("user") }
-        return try JSONResponse.make(UserBody(member))
+        return try JSONResponse.make(UserBody(try await permissions.member(userID, of: project)))
     }
 
     @Sendable func removeUser(_ request: Request, context: RESTRequestContext) async throws -> Response {

@@ -33,11 +33,8 @@ struct RESTGate<Store: DirectoryStore & ProjectStore & CompanyStore>: Sendable {
 
     /// `company_id` in the query (where Procore puts it) must be the caller's company.
     func queryCompany(_ request: Request, context: RESTRequestContext) async throws -> Company {
-        guard let raw = request.uri.queryParameters["company_id"] else {
+        guard let id = try request.query.integer("company_id", in: 1...Int64.max) else {
             throw APIError.badRequest("company_id is required", code: "invalid_parameter", fields: ["company_id": "is required"])
-        }
-        guard let id = Int64(String(raw)) else {
-            throw APIError.badRequest("company_id must be an integer", code: "invalid_parameter", fields: ["company_id": "must be an integer"])
         }
         return try await company(id: id, context)
     }

@@ -86,14 +86,19 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
         if templateID == nil, tools == nil {
             throw ValidationError("give permission_template_id or tools", fields: ["permission_template_id": "or tools is required"])
         }
-        let members = try await store.projectMembers(projectID: project.id, limit: Int.max / 2, offset: 0).items
-        guard members.contains(where: { $0.person.id == personID }) else { throw DomainError.notFound("membership") }
+        guard try await store.projectMember(projectID: project.id, personID: personID) != nil else { throw DomainError.notFound("membership") }
         try await addMembership(person: personID, to: project, templateID: templateID, tools: tools, by: caller)
     }
 
     func removeMembership(person personID: Int64, from project: Project, by caller: Caller) async throws {
         guard try await store.removeMembership(projectID: project.id, personID: personID) else { throw DomainError.notFound("membership") }
         await auditor.record("membership.remove", by: caller, target: "project:\(project.id)/person:\(personID)")
+    }
+
+    /// One member, read by key: a project's member list can be longer than any page.
+    func member(_ personID: Int64, of project: Project) async throws -> DirectoryMember {
+        guard let member = try await store.projectMember(projectID: project.id, personID: personID) else { throw DomainError.notFound("membership") }
+        return member
     }
 
     func members(of project: Project, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int) {

@@ -61,11 +61,11 @@ extension Array where Element == any CodingKey {
 extension Parameters {
     func id(_ name: String, resource: String) throws -> Int64 {
         guard let raw = self.get(name) else { throw APIError.badRequest("missing path parameter \(name)") }
-        guard let id = Int64(raw) else {
-            throw APIError.badRequest("\(name) must be an integer id", code: "invalid_id", fields: [name: "must be an integer"])
+        switch RequestNumber.parse(raw) {
+        case .integer(let id) where id > 0: return id
+        case .integer, .tooLarge, .tooSmall: throw APIError.notFound(resource)
+        case .notANumber: throw APIError.badRequest("\(name) must be an integer id", code: "invalid_id", fields: [name: "must be an integer"])
         }
-        guard id > 0 else { throw APIError.notFound(resource) }
-        return id
     }
 }
 

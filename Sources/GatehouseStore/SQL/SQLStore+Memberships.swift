@@ -47,21 +47,37 @@ extension SQLStore: MembershipStore {
         try await database.withConnection { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM project_memberships WHERE project_id = \(bind: projectID)").first()?.int("n") ?? 0
             let items = try await db.raw("""
-                SELECT pe.*, d.is_employee AS entry_is_employee, d.is_active AS entry_is_active, m.permission_template_id
-                FROM project_memberships m
-                JOIN projects pr ON pr.id = m.project_id
-                JOIN people pe ON pe.id = m.person_id
-                LEFT JOIN directory_entries d ON d.person_id = m.person_id AND d.company_id = pr.company_id
+                \(unsafeRaw: Self.memberSelect)
                 WHERE m.project_id = \(bind: projectID) ORDER BY pe.id LIMIT \(bind: limit) OFFSET \(bind: offset)
-                """).all().map { row in
-                DirectoryMember(
-                    person: try Person(row: row), isEmployee: try row.decode(column: "entry_is_employee", as: Bool?.self) ?? false,
-                    isActive: try row.decode(column: "entry_is_active", as: Bool?.self) ?? false,
-                    permissionTemplateID: try row.optionalInt("permission_template_id")
-                )
-            }
+                """).all().map(Self.member(row:))
             return (items, Int(total))
         }
+    }
+
+    public func projectMember(projectID: Int64, personID: Int64) async throws -> DirectoryMember? {
+        try await database.withConnection { db in
+            try await db.raw("""
+                \(unsafeRaw: Self.memberSelect)
+                WHERE m.project_id = \(bind: projectID) AND m.person_id = \(bind: personID)
+                """).first().map(Self.member(row:))
+        }
+    }
+
+    /// A membership with its person and directory entry; the lists and the single read share it.
+    private static let memberSelect = """
+        SELECT pe.*, d.is_employee AS entry_is_employee, d.is_active AS entry_is_active, m.permission_template_id
+        FROM project_memberships m
+        JOIN projects pr ON pr.id = m.project_id
+        JOIN people pe ON pe.id = m.person_id
+        LEFT JOIN directory_entries d ON d.person_id = m.person_id AND d.company_id = pr.company_id
+        """
+
+    private static func member(row: any SQLRow) throws -> DirectoryMember {
+        DirectoryMember(
+            person: try Person(row: row), isEmployee: try row.decode(column: "entry_is_employee", as: Bool?.self) ?? false,
+            isActive: try row.decode(column: "entry_is_active", as: Bool?.self) ?? false,
+            permissionTemplateID: try row.optionalInt("permission_template_id")
+        )
     }
 
     public func memberProjects(companyID: Int64, personID: Int64, limit: Int, offset: Int) async throws -> (items: [Project], total: Int) {

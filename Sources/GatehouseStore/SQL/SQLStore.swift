@@ -76,11 +76,6 @@ public struct SQLStore: Sendable {
     }
 }
 
-extension Date {
-    var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
-    init(unixSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(unixSeconds)) }
-}
-
 extension SQLRow {
     func date(_ column: String) throws -> Date { Date(unixSeconds: try decode(column: column, as: Int64.self)) }
     func optionalDate(_ column: String) throws -> Date? { try decode(column: column, as: Int64?.self).map(Date.init(unixSeconds:)) }

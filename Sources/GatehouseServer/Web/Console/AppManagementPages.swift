@@ -31,7 +31,7 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     private func base(_ context: ConsoleCompanyContext, _ id: Int64) -> String { "/companies/\(context.company.id)/apps/\(id)" }
 
     private func id(_ context: ConsoleCompanyContext) throws -> Int64 {
-        guard let raw = context.parameters.get("iid"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("installation") }
+        guard let id = context.parameters.get("iid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("installation") }
         return id
     }
 
@@ -97,7 +97,8 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
         try await renderShow(try id(context), context, flash: ConsoleFlash.from(request))
     }
 
-    private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, projectsError: String? = nil,
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
         let view = try await installations.show(id, in: context.company)
         let installation = view.installation
         let version = try await store.version(id: installation.versionID, appID: installation.appID)
@@ -112,6 +113,7 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
             "projects": projects.map { ["id": $0.id, "name": $0.displayName, "checked": permitted.contains($0.id)] },
         ]
         if let latest = view.latestVersion { values["latest"] = latest }
+        if let projectsError { values["projectsError"] = projectsError }
         return Renderer.html(renderer.render("installation", title: view.appName, values, frame: context.frame("apps", flash: flash)), status: status)
     }
 
@@ -120,15 +122,25 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
         let id = try id(context)
         let ids = context.form.keys.compactMap { key -> Int64? in
             guard key.hasPrefix("project["), key.hasSuffix("]") else { return nil }
-            return Int64(key.dropFirst(8).dropLast())
+            return RequestNumber.id(key.dropFirst(8).dropLast())
         }
         do {
             _ = try await installations.setPermittedProjects(ids, of: id, in: context.company, by: context.caller)
             _ = try await installations.setAddToNewProjects(context.form["add_to_new_projects"] == "on", of: id, in: context.company, by: context.caller)
         } catch let error as ValidationError {
-            return try await renderShow(id, context, flash: .init(text: "Not saved: \(error.fields.values.sorted().joined(separator: "; ")).", isError: true), status: .unprocessableContent)
+            return try await notSaved(id, context, error.fields.values.sorted())
+        } catch let error as DomainError where error.code == .invalid {
+            // The store's own check, inside the transaction: a project of another company (a forged form).
+            return try await notSaved(id, context, error.fields.isEmpty ? [error.message] : error.fields.values.sorted())
         }
         return Renderer.redirect(base(context, id) + "?done=permitted")
+    }
+
+    /// The page again with nothing changed: the reasons in the flash and beside the project list.
+    private func notSaved(_ id: Int64, _ context: ConsoleCompanyContext, _ reasons: [String]) async throws -> Response {
+        let text = reasons.joined(separator: "; ")
+        let reason = text.prefix(1).uppercased() + text.dropFirst() + "."
+        return try await renderShow(id, context, flash: .init(text: "Not saved: \(text).", isError: true), projectsError: reason, status: .unprocessableContent)
     }
 
     /// The newest promoted version and what it changes; there is nothing to review when the app is up to date.

@@ -25,8 +25,6 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         company.post("migration/:id", use: migrate)
     }
 
-    private func page(_ request: Request) -> Int { max(request.uri.queryParameters.get("page", as: Int.self) ?? 1, 1) }
-
     // MARK: directory
 
     @Sendable func directory(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -34,8 +32,8 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func renderDirectory(_ request: Request, _ context: ConsoleCompanyContext, email: String, error: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = page(request)
-        let result = try await services.directory.directory(of: context.company, limit: Self.perPage, offset: (page - 1) * Self.perPage)
+        let paging = try Pagination(request, perPage: Self.perPage)
+        let result = try await services.directory.directory(of: context.company, limit: paging.limit, offset: paging.offset)
         var values: [String: Any] = [
             "companyID": context.company.id, "csrf": context.csrf, "email": email, "total": result.total,
             "people": result.items.map { m in
@@ -44,8 +42,8 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
             },
         ]
         if let error { values["error"] = error }
-        if page > 1 { values["prev"] = "/companies/\(context.company.id)/directory?page=\(page - 1)" }
-        if page * Self.perPage < result.total { values["next"] = "/companies/\(context.company.id)/directory?page=\(page + 1)" }
+        if paging.page > 1 { values["prev"] = "/companies/\(context.company.id)/directory?page=\(paging.page - 1)" }
+        if paging.hasNext(total: result.total) { values["next"] = "/companies/\(context.company.id)/directory?page=\(paging.page + 1)" }
         return Renderer.html(renderer.render("directory", title: "Directory", values, frame: context.frame("directory", flash: flash)), status: status)
     }
 
@@ -102,7 +100,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func templateID(_ context: ConsoleCompanyContext) throws -> Int64 {
-        guard let raw = context.parameters.get("tid"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("template") }
+        guard let id = context.parameters.get("tid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("template") }
         return id
     }
 
@@ -156,22 +154,21 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
 
     /// The company's own log, filtered by actor, action and a UTC time range (`datetime-local` values).
     @Sendable func audit(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        func text(_ name: String) -> String? { cleaned(query[name[...]].map(String.init)) }
+        let query = request.query
+        func text(_ name: String) -> String? { cleaned(query.text(name)) }
         var filterError: String?
         func time(_ name: String) -> Date? {
-            guard let raw = text(name) else { return nil }
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
-            guard let date = f.date(from: raw) ?? f.date(from: raw + ":00") else {
-                filterError = "Times must look like 2026-01-31T14:00."
+            guard text(name) != nil else { return nil }
+            do {
+                return try query.time(name)
+            } catch let error as APIError {
+                filterError = "\(error.message.prefix(1).uppercased())\(error.message.dropFirst()), for example 2026-01-31T14:00."
                 return nil
-            }
-            return date
+            } catch { return nil }
         }
         let filter = AuditFilter(companyID: context.company.id, actor: text("actor"), action: text("action"), since: time("since"), until: time("until"))
-        let page = page(request)
-        let result = try await store.auditEntries(filter, limit: Self.perPage, offset: (page - 1) * Self.perPage)
+        let paging = try Pagination(request, perPage: Self.perPage)
+        let result = try await store.auditEntries(filter, limit: paging.limit, offset: paging.offset)
         func link(_ p: Int) -> String {
             var items = URLComponents()
             items.queryItems = ["actor", "action", "since", "until"].compactMap { n in text(n).map { URLQueryItem(name: n, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]
@@ -185,8 +182,8 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
             },
         ]
         if let filterError { values["filterError"] = filterError }
-        if page > 1 { values["prev"] = link(page - 1) }
-        if page * Self.perPage < result.total { values["next"] = link(page + 1) }
+        if paging.page > 1 { values["prev"] = link(paging.page - 1) }
+        if paging.hasNext(total: result.total) { values["next"] = link(paging.page + 1) }
         return Renderer.html(renderer.render("audit", title: "Audit", values, frame: context.frame("audit")))
     }
 
@@ -209,7 +206,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     }
 
     @Sendable func migrate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw) else { throw ConsoleError.notFound("service account") }
+        guard let id = context.parameters.get("id").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("service account") }
         do {
             _ = try await services.policy.migrate(id, in: context.company, by: context.caller)
         } catch let error as DomainError where error.code != .notFound {

@@ -39,6 +39,9 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
             return errorPage(.notFound, "Not found", "There is no such \(what), or it belongs to a company you do not administer.", frame: frame, context: context)
         } catch let error as DomainError where error.code == .notFound {
             return errorPage(.notFound, "Not found", error.message.prefix(1).uppercased() + error.message.dropFirst() + ".", frame: frame, context: context)
+        } catch let error as APIError where error.status == .badRequest {
+            // A query parameter or form field the reader refused: the page says which, as the API does.
+            return errorPage(.badRequest, "This address is not valid", error.message.prefix(1).uppercased() + error.message.dropFirst() + ".", frame: frame, context: context)
         } catch let error as any HTTPResponseError where error.status == .notFound || error.status == .badRequest {
             return errorPage(.notFound, "Not found", "This address does not name anything here.", frame: frame, context: context)
         } catch {
@@ -70,7 +73,7 @@ struct ConsoleCompanyScope<Store: CompanyStore & DirectoryStore>: RouterMiddlewa
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let signedIn = context.signedIn else { throw ConsoleError.signInRequired }
-        guard let raw = context.parameters.get("cid"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("company") }
+        guard let id = context.parameters.get("cid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("company") }
         guard let company = context.adminCompanies.first(where: { $0.id == id }) else {
             throw ConsoleError.forbidden("Only a company admin of this company can open its Company Admin pages. Ask one of its admins to grant you the Admin tool at Admin level.")
         }

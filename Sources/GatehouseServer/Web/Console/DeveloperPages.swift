@@ -31,7 +31,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func appID(_ context: ConsoleRequestContext) throws -> Int64 {
-        guard let raw = context.parameters.get("app"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("app") }
+        guard let id = context.parameters.get("app").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("app") }
         return id
     }
 
@@ -172,7 +172,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func promote(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let id = try appID(context)
-        guard let raw = context.parameters.get("vid"), let versionID = Int64(raw) else { throw ConsoleError.notFound("version") }
+        guard let versionID = context.parameters.get("vid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("version") }
         _ = try await apps.promote(versionID, of: id, by: context.caller)
         return Renderer.redirect(base(id) + "?done=promoted")
     }
@@ -181,7 +181,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func rotate(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let id = try appID(context)
-        let rotated = try await apps.rotateSecret(id, previousExpiresIn: context.form["previous_expires_in"].flatMap { Int($0) }, by: context.caller)
+        let rotated = try await apps.rotateSecret(id, previousExpiresIn: try RequestNumber.field("previous_expires_in", context.form["previous_expires_in"]).map { Int(clamping: $0) }, by: context.caller)
         let values: [String: Any] = ["heading": "New secret for “\(rotated.app.name)”", "clientID": rotated.app.client.clientID, "secret": rotated.secret.value,
                                      "back": base(id), "expiry": rotated.secrets.compactMap(\.expiresAt).max().map(Renderer.time) ?? ""]
         return Renderer.html(renderer.render("secret-shown", title: "Secret shown once", values, frame: context.frame()))
@@ -189,7 +189,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func retire(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let id = try appID(context)
-        guard let raw = context.parameters.get("sid"), let secretID = Int64(raw) else { throw ConsoleError.notFound("secret") }
+        guard let secretID = context.parameters.get("sid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("secret") }
         do {
             try await apps.retireSecret(secretID, of: id, by: context.caller)
         } catch let error as DomainError where error.code != .notFound {

@@ -40,7 +40,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func id(_ context: ConsoleCompanyContext) throws -> Int64 {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw ConsoleError.notFound("service account") }
+        guard let id = context.parameters.get("id").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("service account") }
         return id
     }
 
@@ -64,14 +64,14 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     // MARK: list and create
 
     @Sendable func list(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        let query = cleaned(request.uri.queryParameters["q"].map(String.init))
-        let page = max(request.uri.queryParameters.get("page", as: Int.self) ?? 1, 1)
+        let query = cleaned(request.query.text("q"))
+        let paging = try Pagination(request, perPage: Self.perPage)
         // Traditional accounts (custom or marketplace) first, then the contacts of installed DMSA apps, which act
         // as service accounts here too; their credentials belong to the app's developer.
         let matches = { (name: String) in query == nil || name.localizedCaseInsensitiveContains(query!) }
         let all: [Entry] = try await accounts.list(in: context.company).filter { matches($0.account.name) }.map(Entry.traditional)
             + installations.list(in: context.company).filter { $0.installation.isActive && matches($0.appName) }.map(Entry.dmsa)
-        let slice = all.dropFirst((page - 1) * Self.perPage).prefix(Self.perPage)
+        let slice = all.dropFirst(paging.offset).prefix(paging.limit)
         var rows: [[String: Any]] = []
         for entry in slice {
             switch entry {
@@ -101,8 +101,8 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             "companyID": context.company.id, "accounts": rows, "query": query ?? "", "total": all.count,
             "canCreate": creationRefusal == nil, "creationBlockedNote": creationRefusal?.message ?? "",
         ]
-        if page > 1 { values["prev"] = link(page - 1) }
-        if page * Self.perPage < all.count { values["next"] = link(page + 1) }
+        if paging.page > 1 { values["prev"] = link(paging.page - 1) }
+        if paging.hasNext(total: all.count) { values["next"] = link(paging.page + 1) }
         return Renderer.html(renderer.render("service-accounts", title: "Service Accounts", values, frame: context.frame("service_accounts", flash: ConsoleFlash.from(request))))
     }
 
@@ -214,11 +214,11 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     @Sendable func addProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
         let account = try await accounts.account(id, in: context.company)
-        guard let projectID = context.form["project_id"].flatMap({ Int64($0) }) else {
+        guard let projectID = context.form["project_id"].flatMap(RequestNumber.id) else {
             return try await renderShow(id, context, flash: .init(text: "Choose a project.", isError: true), status: .unprocessableContent)
         }
         // A template, or (when none is chosen) the explicit levels of the form's second part.
-        let templateID = context.form["template_id"].flatMap { Int64($0) }
+        let templateID = context.form["template_id"].flatMap(RequestNumber.id)
         var tools: [String: String]?
         if templateID == nil {
             tools = [:]
@@ -241,7 +241,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     @Sendable func removeProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
         let account = try await accounts.account(id, in: context.company)
-        guard let raw = context.parameters.get("pid"), let projectID = Int64(raw) else { throw ConsoleError.notFound("project") }
+        guard let projectID = context.parameters.get("pid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("project") }
         let project = try await directory.project(projectID)
         guard project.companyID == context.company.id else { throw ConsoleError.notFound("project") }
         try await permissions.removeMembership(person: account.contactID, from: project, by: context.caller)
@@ -252,7 +252,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func rotate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
-        let keep = context.form["previous_expires_in"].flatMap { Int($0) }
+        let keep = try RequestNumber.field("previous_expires_in", context.form["previous_expires_in"]).map { Int(clamping: $0) }
         do {
             let rotated = try await accounts.rotateSecret(id, in: context.company, previousExpiresIn: keep, by: context.caller)
             let expiry = rotated.secrets.filter { $0.expiresAt != nil }.compactMap(\.expiresAt).max().map(Renderer.time)
@@ -267,7 +267,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func retire(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
-        guard let raw = context.parameters.get("sid"), let secretID = Int64(raw) else { throw ConsoleError.notFound("secret") }
+        guard let secretID = context.parameters.get("sid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("secret") }
         do {
             try await accounts.retireSecret(secretID, of: id, in: context.company, by: context.caller)
         } catch let error as DomainError where error.code != .notFound {
