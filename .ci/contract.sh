@@ -72,8 +72,12 @@ authenticated() {
     fi
 }
 
-run "admin API (operator token)" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" --include-path-regex '^/admin/'
+run "admin API (operator token)" --mode positive -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" --include-path-regex '^/admin/'
 authenticated admin
+# The admin API in negative mode too: ids, page numbers, time bounds and bodies the document forbids must be
+# refused with a 4xx, never accepted and never a 5xx.
+run "admin API, requests the document forbids (operator token)" --mode negative -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" --include-path-regex '^/admin/'
+authenticated "negative admin"
 # With the company header fixed, only positive mode: the negative mode would "break" a header that -H then
 # overwrites, and count the server's acceptance of the fixed value as a violation.
 rest_fixture

@@ -182,7 +182,8 @@ HEADERS = {
 PARAMETERS = {
     "CompanyHeader": {"name": "Procore-Company-Id", "in": "header", "required": False, "schema": {"type": "integer", "format": "int64"},
                       "description": "The company the call acts in. A developer managed service account (DMSA) sends it on every call except /me and /companies."},
-    "page": {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}, "description": "1-based page."},
+    "page": {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+             "description": "1-based page; any page past the end (numbers past 64 bits included) is an empty page."},
     "per_page": {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
                  "description": "Items per page; above the maximum it is clamped."},
 }
@@ -462,8 +463,8 @@ op("get", A + "/admin_tokens", "Operator tokens: name, created and last used (ne
 op("delete", A + "/admin_tokens/{id}", "Revokes an operator token; it stops working on its next use.", "Admin: keys", ok=204,
    errors=(400, 401, 403, 404))
 AUDIT_QUERY = [("outcome", {"type": "string", "enum": ["success", "failure", "refused"]}, "Only this outcome."),
-               ("since", T, "Only entries at or after this time: ISO 8601 or Unix seconds."),
-               ("until", T, "Only entries at or before this time: ISO 8601 or Unix seconds."),
+               ("since", T, "Only entries at or after this time: ISO 8601 or Unix seconds, in the years 1970 to 9999 (else 400)."),
+               ("until", T, "Only entries at or before this time: ISO 8601 or Unix seconds, in the years 1970 to 9999 (else 400)."),
                ("actor", T, "Only this actor."), ("action", S, "Only this action.")]
 op("get", A + "/audit", "The audit log, newest first (operators).", "Admin: audit", paged=True, response=arr(ref("AuditEntry")),
    errors=(400, 401, 403),

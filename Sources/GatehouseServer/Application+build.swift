@@ -103,7 +103,7 @@ func buildRouter<Store: GatehouseRepository>(
     let router = Router(context: AppRequestContext.self)
     let routes = runtime.routes
     router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
-    router.add(middleware: RequestIDMiddleware(routes: routes))
+    router.add(middleware: RequestIDMiddleware(routes: routes, issuer: configuration.resolvedIssuer))
     router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
 
     let clock = configuration.clock
@@ -112,7 +112,7 @@ func buildRouter<Store: GatehouseRepository>(
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
         ttl: configuration.tokenTTL, clock: clock, policy: configuration.sunsetPolicy,
-        verifiedSignatures: VerifiedTokenCache()
+        verifiedSignatures: VerifiedTokenCache(), deprecation: Deprecation.Headers(policy: configuration.sunsetPolicy, issuer: configuration.resolvedIssuer)
     )
     HealthController(store: runtime.store, readiness: runtime.readiness, metrics: configuration.metrics, servesMetrics: configuration.metricsAddress == nil,
                      metricsToken: configuration.metricsToken).addRoutes(to: router)
@@ -146,7 +146,7 @@ func buildRouter<Store: GatehouseRepository>(
         .add(middleware: DeprecationHeaders(policy: configuration.sunsetPolicy, clock: clock, issuer: configuration.resolvedIssuer))
     func scoped(_ mode: PrincipalResolver<Store>.Mode) -> RouterGroup<RESTRequestContext> {
         rest.group()
-            .add(middleware: PrincipalResolver(store: store, mode: mode))
+            .add(middleware: PrincipalResolver(store: store, mode: mode, limiter: rateLimiter, clock: clock))
             .add(middleware: RateLimitMiddleware(limiter: rateLimiter, clock: clock))
             .group(context: RESTRequestContext.self)
     }

@@ -6,6 +6,8 @@ import NIOCore
 /// What every Gatehouse context offers the audit log: the request id and the source address.
 protocol GatehouseRequestContext: RequestContext {
     var requestID: String { get }
+    /// The server's issuer URL (`https://gatehouse.example`): absolute links, such as page links, start with it.
+    var issuer: String { get }
     var remoteAddressString: String? { get }
 }
 
@@ -22,6 +24,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Ga
     public let remoteAddress: SocketAddress?
     /// Set by ``RequestIDMiddleware``; echoed as `X-Request-Id` and attached to logs and audit entries.
     public var requestID: String = ""
+    /// The issuer URL, set by ``RequestIDMiddleware`` for every request.
+    public var issuer: String = ""
     /// The authenticated admin actor, set by ``AdminAuthenticator``.
     var adminActor: Actor?
     /// The company an admin route acts on, set by ``CompanyScope`` once the actor may act there.
@@ -56,6 +60,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Ga
 struct RESTRequestContext: ChildRequestContext, GatehouseRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
+    let issuer: String
     let remoteAddressString: String?
     let principal: Principal
 
@@ -66,6 +71,7 @@ struct RESTRequestContext: ChildRequestContext, GatehouseRequestContext {
         }
         self.coreContext = context.coreContext
         self.requestID = context.requestID
+        self.issuer = context.issuer
         self.remoteAddressString = context.remoteAddressString
         self.principal = principal
     }
@@ -80,6 +86,7 @@ struct RESTRequestContext: ChildRequestContext, GatehouseRequestContext {
 struct AdminRequestContext: ChildRequestContext, GatehouseRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
+    let issuer: String
     let remoteAddressString: String?
     let actor: Actor
 
@@ -89,6 +96,7 @@ struct AdminRequestContext: ChildRequestContext, GatehouseRequestContext {
         }
         self.coreContext = context.coreContext
         self.requestID = context.requestID
+        self.issuer = context.issuer
         self.remoteAddressString = context.remoteAddressString
         self.actor = actor
     }
@@ -101,6 +109,7 @@ struct AdminRequestContext: ChildRequestContext, GatehouseRequestContext {
 struct CompanyRequestContext: ChildRequestContext, GatehouseRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
+    let issuer: String
     let remoteAddressString: String?
     let actor: Actor
     let company: Company
@@ -111,6 +120,7 @@ struct CompanyRequestContext: ChildRequestContext, GatehouseRequestContext {
         }
         self.coreContext = context.coreContext
         self.requestID = context.requestID
+        self.issuer = context.issuer
         self.remoteAddressString = context.remoteAddressString
         self.actor = actor
         self.company = company

@@ -6,8 +6,8 @@ extension Date {
     public var unixSeconds: Int64 {
         let seconds = timeIntervalSince1970.rounded(.down)
         if seconds.isNaN { return 0 }
-        if seconds >= 9_223_372_036_854_775_807 { return .max }   // 2^63 as a Double
-        if seconds <= -9_223_372_036_854_775_808 { return .min }
+        if seconds >= 0x1p63 { return .max }   // 2^63: the first Double past Int64.max
+        if seconds < -0x1p63 { return .min }
         return Int64(seconds)
     }
 

@@ -38,7 +38,7 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & Creden
     }
 
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await apps.apps(for: context.caller).map { AppBody($0) }, request)
+        try Pagination.respond(try await apps.apps(for: context.caller).map { AppBody($0) }, request, context)
     }
 
     @Sendable func show(_ request: Request, context: AdminRequestContext) async throws -> Response {
@@ -63,7 +63,7 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & Creden
     }
 
     @Sendable func listSecrets(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await apps.activeSecrets(of: try id(context), for: context.caller).map(SecretBody.init), request)
+        try Pagination.respond(try await apps.activeSecrets(of: try id(context), for: context.caller).map(SecretBody.init), request, context)
     }
 
     @Sendable func retireSecret(_ request: Request, context: AdminRequestContext) async throws -> Response {
@@ -81,7 +81,7 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & Creden
     }
 
     @Sendable func collaborators(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await apps.collaborators(of: try id(context), for: context.caller).map(PersonBody.init), request)
+        try Pagination.respond(try await apps.collaborators(of: try id(context), for: context.caller).map(PersonBody.init), request, context)
     }
 
     struct CollaboratorInput: Decodable { let email: String? }
@@ -109,7 +109,7 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & Creden
     }
 
     @Sendable func listVersions(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await apps.versions(of: try id(context), for: context.caller).map(VersionBody.init), request)
+        try Pagination.respond(try await apps.versions(of: try id(context), for: context.caller).map(VersionBody.init), request, context)
     }
 
     @Sendable func promote(_ request: Request, context: AdminRequestContext) async throws -> Response {
@@ -119,6 +119,6 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & Creden
 
     @Sendable func appInstallations(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let app = try await apps.app(try id(context), for: context.caller)
-        return try Pagination.respond(try await installations.list(ofApp: app.id).map(InstallationBody.init), request)
+        return try Pagination.respond(try await installations.list(ofApp: app.id).map(InstallationBody.init), request, context)
     }
 }

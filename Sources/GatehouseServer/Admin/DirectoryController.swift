@@ -33,7 +33,7 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
     }
 
     @Sendable func listCompanies(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await directory.companies().map(CompanyBody.init), request)
+        try Pagination.respond(try await directory.companies().map(CompanyBody.init), request, context)
     }
 
     @Sendable func showCompany(_ request: Request, context: CompanyRequestContext) async throws -> Response {
@@ -42,7 +42,7 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
 
     /// The company's own audit entries, for its admins as well as operators.
     @Sendable func companyAudit(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        try await AuditQuery.respond(request, store: directory.store, company: context.company.id)
+        try await AuditQuery.respond(request, context, store: directory.store, company: context.company.id)
     }
 
     /// Company admins may rename their company; only operators (de)activate one.
@@ -78,7 +78,7 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
     @Sendable func listProjects(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         let paging = try Pagination(request)
         let page = try await directory.projects(in: context.company, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map { ProjectBody($0, company: context.company) }, headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map { ProjectBody($0, company: context.company) }, headers: paging.headers(total: page.total, request: request, context: context))
     }
 
     @Sendable func createUser(_ request: Request, context: CompanyRequestContext) async throws -> Response {
@@ -127,6 +127,6 @@ struct DirectoryController<Store: CompanyStore & ProjectStore & PersonStore & Di
     @Sendable func listDirectory(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         let paging = try Pagination(request)
         let page = try await directory.directory(of: context.company, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map { PersonBody($0.person) }, headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map { PersonBody($0.person) }, headers: paging.headers(total: page.total, request: request, context: context))
     }
 }

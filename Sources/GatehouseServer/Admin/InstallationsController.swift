@@ -38,7 +38,7 @@ struct InstallationsController<Store: AppStore & InstallationStore & PersonStore
     }
 
     @Sendable func list(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        try Pagination.respond(try await installations.list(in: context.company).map(InstallationBody.init), request)
+        try Pagination.respond(try await installations.list(in: context.company).map(InstallationBody.init), request, context)
     }
 
     @Sendable func show(_ request: Request, context: CompanyRequestContext) async throws -> Response {

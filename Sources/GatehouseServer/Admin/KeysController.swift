@@ -17,7 +17,7 @@ struct KeysController<Store: AuditStore>: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(await keys.describe(), request)
+        try Pagination.respond(await keys.describe(), request, context)
     }
 
     struct RotateInput: Decodable { let activate_in: Int? }
@@ -44,7 +44,7 @@ struct KeysController<Store: AuditStore>: Sendable {
     }
 
     @Sendable func audit(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try await AuditQuery.respond(request, store: store, company: nil)
+        try await AuditQuery.respond(request, context, store: store, company: nil)
     }
 }
 
@@ -54,7 +54,7 @@ enum AuditQuery {
     /// What `Auditor` records: a done operation, a failed authentication, or a refused one.
     static let outcomes = ["success", "failure", "refused"]
 
-    static func respond<Store: AuditStore>(_ request: Request, store: Store, company: Int64?) async throws -> Response {
+    static func respond<Store: AuditStore>(_ request: Request, _ context: some GatehouseRequestContext, store: Store, company: Int64?) async throws -> Response {
         let query = request.query
         let companyID = try company ?? query.integer("company_id", in: 1...Int64.max)
         var filter = AuditFilter(companyID: companyID, actor: query.text("actor"), action: query.text("action"))
@@ -75,6 +75,6 @@ enum AuditQuery {
         }
         let paging = try Pagination(request)
         let page = try await store.auditEntries(filter, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: paging.headers(total: page.total, request: request, context: context))
     }
 }

@@ -13,7 +13,7 @@ struct OperatorTokensController<Store: AdminTokenStore & AuditStore>: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await tokens.list().map(AdminTokenBody.init), request)
+        try Pagination.respond(try await tokens.list().map(AdminTokenBody.init), request, context)
     }
 
     @Sendable func revoke(_ request: Request, context: AdminRequestContext) async throws -> Response {

@@ -57,7 +57,7 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
     }
 
     @Sendable func listTemplates(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        try Pagination.respond(try await permissions.templates(of: context.company).map(AdminTemplateBody.init), request)
+        try Pagination.respond(try await permissions.templates(of: context.company).map(AdminTemplateBody.init), request, context)
     }
 
     @Sendable func showTemplate(_ request: Request, context: CompanyRequestContext) async throws -> Response {
@@ -118,6 +118,6 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
     @Sendable func memberships(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         let paging = try Pagination(request)
         let page = try await permissions.members(of: try await project(context), limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request, context: context))
     }
 }

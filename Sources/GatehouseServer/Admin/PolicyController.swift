@@ -25,7 +25,7 @@ struct PolicyController<Store: CompanyStore & ServiceAccountStore & AppStore & D
     }
 
     @Sendable func marketplace(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        try Pagination.respond(try await policy.marketplace().map(MarketplaceEntry.init), request)
+        try Pagination.respond(try await policy.marketplace().map(MarketplaceEntry.init), request, context)
     }
 
     @Sendable func report(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -31,7 +31,7 @@ struct ServiceAccountsController<Store: ServiceAccountStore & CredentialStore & 
     }
 
     @Sendable func list(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        try Pagination.respond(try await accounts.list(in: context.company).map { ServiceAccountBody($0) }, request)
+        try Pagination.respond(try await accounts.list(in: context.company).map { ServiceAccountBody($0) }, request, context)
     }
 
     @Sendable func show(_ request: Request, context: CompanyRequestContext) async throws -> Response {
@@ -56,7 +56,7 @@ struct ServiceAccountsController<Store: ServiceAccountStore & CredentialStore & 
     }
 
     @Sendable func listSecrets(_ request: Request, context: CompanyRequestContext) async throws -> Response {
-        try Pagination.respond(try await accounts.activeSecrets(try id(context), in: context.company).map(SecretBody.init), request)
+        try Pagination.respond(try await accounts.activeSecrets(try id(context), in: context.company).map(SecretBody.init), request, context)
     }
 
     @Sendable func retireSecret(_ request: Request, context: CompanyRequestContext) async throws -> Response {

@@ -18,15 +18,30 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
     }
     let store: Store
     let mode: Mode
+    /// The REST limits: a call refused here (no company header, app not connected, company deactivated) still
+    /// counts, and its answer carries the `X-Rate-Limit-*` headers like every other `/rest` answer.
+    let limiter: RateLimiter
+    let clock: any GatehouseCore.Clock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = context.token else { throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required") }
         var context = context
-        let principal = try await principal(for: token.record, header: try Self.companyHeader(request))
-        // A deactivated company stops every installation acting in it at once. A traditional account's token was
-        // already refused by `TokenService.verify`, which checks its company, so only apps are checked here.
-        if principal.kind == .app, try await store.company(id: principal.companyID)?.isActive != true {
-            throw APIError(.forbidden, code: "company_inactive", message: "Company \(principal.companyID) is deactivated")
+        let principal: Principal
+        do {
+            principal = try await self.principal(for: token.record, header: try Self.companyHeader(request))
+            // A deactivated company stops every installation acting in it at once. A traditional account's token was
+            // already refused by `TokenService.verify`, which checks its company, so only apps are checked here.
+            if principal.kind == .app, try await store.company(id: principal.companyID)?.isActive != true {
+                throw APIError(.forbidden, code: "company_inactive", message: "Company \(principal.companyID) is deactivated")
+            }
+        } catch var error as APIError {
+            // Counted under the company the call named (0 when it named none or no valid one).
+            let named = (try? Self.companyHeader(request)) ?? nil
+            let company = token.record.serviceAccount?.companyID ?? named ?? 0
+            if let limit = try? await limiter.hit(clientID: token.record.client.clientID, companyID: company, now: clock.now) {
+                error.headers.append(contentsOf: RateLimitMiddleware.headers(limit))
+            }
+            throw error
         }
         context.principal = principal
         return try await next(request, context)

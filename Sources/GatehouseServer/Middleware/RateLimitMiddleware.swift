@@ -12,11 +12,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let principal = context.principal else { throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required") }
         let limit = try await limiter.hit(clientID: principal.clientID, companyID: principal.companyID, now: clock.now)
-        var headers: HTTPFields = [
-            .rateLimitLimit: "\(limit.limit)", .rateLimitRemaining: "\(limit.remaining)", .rateLimitReset: "\(limit.reset)",
-        ]
+        let headers = Self.headers(limit)
         guard limit.allowed else {
-            headers[.retryAfterHeader] = "\(limit.retryAfter)"
             throw APIError(.tooManyRequests, code: "rate_limited", message: "Rate limit exceeded; retry after \(limit.retryAfter) s", headers: headers)
         }
         var response: Response
@@ -27,5 +24,14 @@ struct RateLimitMiddleware: RouterMiddleware {
         }
         response.headers.append(contentsOf: headers)
         return response
+    }
+
+    /// `X-Rate-Limit-*` for a decision, and `Retry-After` on a refusal: the one place these headers are written.
+    static func headers(_ limit: RateLimitDecision) -> HTTPFields {
+        var headers: HTTPFields = [
+            .rateLimitLimit: "\(limit.limit)", .rateLimitRemaining: "\(limit.remaining)", .rateLimitReset: "\(limit.reset)",
+        ]
+        if !limit.allowed { headers[.retryAfterHeader] = "\(limit.retryAfter)" }
+        return headers
     }
 }

@@ -78,7 +78,7 @@ final class RateLimiter: Sendable {
         let prune = calls.wrappingAdd(1, ordering: .relaxed).oldValue % 500 == 0 ? hour - 3600 : nil
         let counts: [Int]
         if let store = shared {
-            counts = try await count(windows, in: store, now: Int64(now.timeIntervalSince1970), pruneBefore: prune)
+            counts = try await count(windows, in: store, now: now.unixSeconds, pruneBefore: prune)
         } else {
             counts = table.withLock { table in
                 if let prune { table = table.filter { $0.key.start >= prune } }

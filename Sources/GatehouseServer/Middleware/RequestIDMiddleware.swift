@@ -15,6 +15,7 @@ import Logging
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let routes: RouteTable
+    let issuer: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -22,6 +23,7 @@ struct RequestIDMiddleware: RouterMiddleware {
             id.count <= 64 && id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) ? id : nil
         }
         context.requestID = incoming ?? RandomToken.hex(byteCount: 8)
+        context.issuer = issuer
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         let path = request.uri.path
         do {

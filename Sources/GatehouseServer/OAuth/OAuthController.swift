@@ -23,6 +23,9 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
 
     /// RFC 7009. The client must authenticate; then the answer is 200 whatever the token was, and only the
     /// client's own tokens are revoked, so one client cannot revoke another's.
+    ///
+    /// The body is `{}` as JSON, as Doorkeeper (Procore's OAuth server) answers: Procore's JS SDK parses the
+    /// answer as JSON and rejects an empty body although the revoke worked.
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
@@ -33,8 +36,11 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             await auditor.record("token.revoke", actor: "client:\(record.client.clientID)", target: "jti:\(verified.claims.jti.value)",
                                  remoteAddress: context.remoteAddressString, requestID: context.requestID)
         }
-        return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
+        return try JSONResponse.make(EmptyBody(), headers: [.cacheControl: "no-store", .pragma: "no-cache"])
     }
+
+    /// `{}`.
+    private struct EmptyBody: Encodable {}
 
     /// RFC 7662. Client authentication is required, and a client sees only its own tokens as active.
     @Sendable func introspect(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -102,10 +108,10 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
             var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
             if issued.record.serviceAccount != nil, tokens.policy.isDeprecated(at: issued.createdAt) {
-                headers.append(contentsOf: Deprecation.headers(policy: tokens.policy, issuer: issuer))
+                headers.append(contentsOf: tokens.deprecation.token)
             }
             return try JSONResponse.make(
-                TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: Int64(issued.createdAt.timeIntervalSince1970),
+                TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: issued.createdAt.unixSeconds,
                           scope: Self.grantedScope(requested: parsed.parameters["scope"])),
                 headers: headers
             )

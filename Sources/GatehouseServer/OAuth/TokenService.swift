@@ -17,6 +17,8 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     /// reuse one token for up to 90 minutes. Only the signature result is cached: expiry, generation,
     /// revocation and the client's state are still checked on every call.
     let verifiedSignatures: VerifiedTokenCache
+    /// The deprecation headers of this policy, computed once.
+    let deprecation: Deprecation.Headers
 
     struct Issued: Sendable {
         let accessToken: String
@@ -48,7 +50,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         }
         if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: now) {
             var error = OAuthError(.unauthorizedClient, "Traditional service accounts were sunset on \(Deprecation.httpDate(policy.sunsetAt)); migrate to a developer managed service account (DMSA)")
-            error.extraHeaders = Deprecation.headers(policy: policy, issuer: issuer)
+            error.extraHeaders = deprecation.token
             throw error
         }
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))

@@ -33,7 +33,7 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         } else if let company = try await store.company(id: context.principal.companyID) {
             companies = [company]
         }
-        return try Pagination.respond(companies.map(CompanyRESTBody.init), request)
+        return try Pagination.respond(companies.map(CompanyRESTBody.init), request, context)
     }
 
     @Sendable func companyProjects(_ request: Request, context: RESTRequestContext) async throws -> Response {
@@ -41,7 +41,7 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         try await gate.authorize(context, .company(.portfolio, .readonly))
         let paging = try Pagination(request)
         let page = try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset, activeOnly: true)
-        return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request, context: context))
     }
 
     @Sendable func companyUsers(_ request: Request, context: RESTRequestContext) async throws -> Response {
@@ -49,13 +49,13 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         try await gate.authorize(context, .company(.directory, .readonly))
         let paging = try Pagination(request)
         let page = try await store.directoryMembers(companyID: company.id, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request, context: context))
     }
 
     @Sendable func templates(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let company = try await gate.company(context)
         try await gate.authorize(context, .company(.permissions, .readonly))
-        return try Pagination.respond(try await store.templates(companyID: company.id, projectID: nil).map(TemplateBody.init), request)
+        return try Pagination.respond(try await store.templates(companyID: company.id, projectID: nil).map(TemplateBody.init), request, context)
     }
 
     @Sendable func template(_ request: Request, context: RESTRequestContext) async throws -> Response {

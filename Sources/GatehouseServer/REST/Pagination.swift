@@ -29,7 +29,11 @@ struct Pagination: Sendable {
     func hasNext(total: Int) -> Bool { page * perPage < total }
 
     /// `Total`, `Per-Page` and an RFC 8288 `Link` with first/prev/next/last, keeping the other query parameters.
-    func headers(total: Int, request: Request) -> HTTPFields {
+    ///
+    /// The links are absolute, on the issuer, as Procore's pagination docs show: Python `requests` follows
+    /// `r.links["next"]["url"]` as given and refuses a relative one. `Link` holds these page links and nothing
+    /// else, because Procore's Ruby SDK reads every entry of it as a page link (docs/decisions.md).
+    func headers(total: Int, request: Request, context: some GatehouseRequestContext) -> HTTPFields {
         let lastPage = max(1, (total + perPage - 1) / perPage)
         var links: [String] = []
         func link(_ page: Int, _ rel: String) {
@@ -41,7 +45,7 @@ struct Pagination: Sendable {
             items.append(URLQueryItem(name: "page", value: "\(page)"))
             items.append(URLQueryItem(name: "per_page", value: "\(perPage)"))
             components.queryItems = items
-            links.append("<\(components.string ?? request.uri.path)>; rel=\"\(rel)\"")
+            links.append("<\(context.issuer)\(components.string ?? request.uri.path)>; rel=\"\(rel)\"")
         }
         link(1, "first")
         if page > 1 { link(min(page - 1, lastPage), "prev") }
@@ -54,9 +58,9 @@ struct Pagination: Sendable {
 extension Pagination {
     /// A list the store returns whole (a company's templates, an app's companies: tens of rows), paged here
     /// with the same parameters and headers as every other list.
-    static func respond<T: Encodable>(_ items: [T], _ request: Request) throws -> Response {
+    static func respond<T: Encodable>(_ items: [T], _ request: Request, _ context: some GatehouseRequestContext) throws -> Response {
         let paging = try Pagination(request)
         let page = items.dropFirst(min(paging.offset, items.count)).prefix(paging.limit)
-        return try JSONResponse.make(Array(page), headers: paging.headers(total: items.count, request: request))
+        return try JSONResponse.make(Array(page), headers: paging.headers(total: items.count, request: request, context: context))
     }
 }

@@ -29,7 +29,7 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
         let page = access.seesAllProjects
             ? try await store.projects(companyID: company.id, limit: paging.limit, offset: paging.offset, activeOnly: true)
             : try await store.memberProjects(companyID: company.id, personID: context.principal.contactID, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map { ProjectBody($0, company: company) }, headers: paging.headers(total: page.total, request: request, context: context))
     }
 
     @Sendable func show(_ request: Request, context: RESTRequestContext) async throws -> Response {
@@ -63,7 +63,7 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
         try await gate.authorize(context, project: project, .project(.directory, .readonly, orCompany: true))
         let paging = try Pagination(request)
         let page = try await permissions.members(of: project, limit: paging.limit, offset: paging.offset)
-        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(page.items.map(UserBody.init), headers: paging.headers(total: page.total, request: request, context: context))
     }
 
     struct AddUserInput: Decodable {
@@ -99,6 +99,6 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
     @Sendable func templates(_ request: Request, context: RESTRequestContext) async throws -> Response {
         let project = try await gate.project(context)
         try await gate.authorize(context, project: project, .company(.permissions, .readonly))
-        return try Pagination.respond(try await store.templates(companyID: project.companyID, projectID: project.id).map(TemplateBody.init), request)
+        return try Pagination.respond(try await store.templates(companyID: project.companyID, projectID: project.id).map(TemplateBody.init), request, context)
     }
 }

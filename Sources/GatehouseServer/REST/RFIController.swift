@@ -43,7 +43,7 @@ struct RFIController<Store: RFIStore & DirectoryStore & ProjectStore & CompanySt
         let page = try await store.rfis(projectID: project.id, limit: paging.limit, offset: paging.offset)
         var bodies: [RFIBody] = []
         for rfi in page.items { bodies.append(try await body(rfi)) }
-        return try JSONResponse.make(bodies, headers: paging.headers(total: page.total, request: request))
+        return try JSONResponse.make(bodies, headers: paging.headers(total: page.total, request: request, context: context))
     }
 
     @Sendable func show(_ request: Request, context: RESTRequestContext) async throws -> Response {

@@ -5,6 +5,7 @@ import Hummingbird
 struct ConsoleRequestContext: ChildRequestContext, GatehouseRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
+    let issuer: String
     let remoteAddressString: String?
     let signedIn: SignedIn
     let form: [String: String]
@@ -14,6 +15,7 @@ struct ConsoleRequestContext: ChildRequestContext, GatehouseRequestContext {
         guard let signedIn = context.signedIn else { throw ConsoleError.signInRequired }
         self.coreContext = context.coreContext
         self.requestID = context.requestID
+        self.issuer = context.issuer
         self.remoteAddressString = context.remoteAddressString
         self.signedIn = signedIn
         self.form = context.form
@@ -31,6 +33,7 @@ struct ConsoleRequestContext: ChildRequestContext, GatehouseRequestContext {
 struct ConsoleCompanyContext: ChildRequestContext, GatehouseRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
+    let issuer: String
     let remoteAddressString: String?
     let signedIn: SignedIn
     let form: [String: String]
@@ -42,6 +45,7 @@ struct ConsoleCompanyContext: ChildRequestContext, GatehouseRequestContext {
         guard let company = context.company else { throw ConsoleError.notFound("company") }
         self.coreContext = context.coreContext
         self.requestID = context.requestID
+        self.issuer = context.issuer
         self.remoteAddressString = context.remoteAddressString
         self.signedIn = signedIn
         self.form = context.form
