@@ -108,14 +108,14 @@ let package = Package(
     ]
 )
 
-/// The libFuzzer targets (`fuzz/`), only when `fuzz/run.sh` builds them: libFuzzer supplies `main`, so the
-/// executable cannot link in an ordinary build.
+/// The libFuzzer driver (`fuzz/`), only when `fuzz/run.sh` builds it with `-sanitize=fuzzer`: it calls into
+/// libFuzzer, so it cannot link in an ordinary build.
 if ProcessInfo.processInfo.environment["GATEHOUSE_FUZZ"] != nil {
     package.targets.append(.executableTarget(
         name: "GatehouseFuzz",
         dependencies: ["GatehouseServer"],
         path: "fuzz/Sources/GatehouseFuzz",
-        swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        swiftSettings: swiftSettings
     ))
     package.products.append(.executable(name: "GatehouseFuzz", targets: ["GatehouseFuzz"]))
 }

@@ -17,7 +17,7 @@ TARGETS=("$@")
 
 echo "==> building the fuzz targets (-sanitize=fuzzer,address, .build-fuzz)"
 GATEHOUSE_FUZZ=1 swift build --scratch-path .build-fuzz --product GatehouseFuzz \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -vE "warning: Cannot export local symbol|^\[" || true
+    -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE "warning: Cannot export local symbol|^\[" || true
 BIN="$(GATEHOUSE_FUZZ=1 swift build --scratch-path .build-fuzz --show-bin-path)/GatehouseFuzz"
 [ -x "$BIN" ] || { echo "fuzz: $BIN was not built" >&2; exit 1; }
 
