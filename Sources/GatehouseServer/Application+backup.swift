@@ -21,6 +21,9 @@ public func backupDatabase(to destination: String, configuration: GatehouseConfi
     guard !FileManager.default.fileExists(atPath: destination) else {
         throw ConfigurationError("\(destination) already exists; a backup never overwrites a file")
     }
+    // Made empty and 0600 first: the copy holds what the database holds (VACUUM INTO and pg_dump both write into
+    // an existing empty file, keeping its mode).
+    try PrivateFiles.newFile(destination)
     guard configuration.sqlitePath != nil else {
         return try pgDump(url: configuration.resolvedDatabaseURL, to: destination)
     }
@@ -65,7 +68,7 @@ public func restoreDatabase(from source: String, configuration: GatehouseConfigu
         }
     }
     guard !versions.isEmpty else { throw ConfigurationError("\(source) is not a Gatehouse database (no migrations recorded)") }
-    try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try PrivateFiles.directory((target as NSString).deletingLastPathComponent, logger: logger)
     guard let lock = try FileLock.acquire(target + ".lock") else {
         throw ConfigurationError("a running gatehouse server holds \(target); stop it before restoring")
     }
@@ -73,6 +76,7 @@ public func restoreDatabase(from source: String, configuration: GatehouseConfigu
         try FileManager.default.removeItem(atPath: target + suffix)
     }
     try FileManager.default.copyItem(atPath: source, toPath: target)
+    try PrivateFiles.tighten(target, to: PrivateFiles.fileMode)
     withExtendedLifetime(lock) {}
     return target
 }

@@ -29,11 +29,15 @@ public func buildApplication(
     configuration: GatehouseConfiguration, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatehouseRuntime) {
     try configuration.validate()
+    if let exposed = configuration.exposedMetricsHost {
+        logger.warning("/metrics is served on a non-loopback address without a token; set --metrics-token (GATEHOUSE_METRICS_TOKEN) or --metrics-address 127.0.0.1:PORT",
+                       metadata: ["host": "\(exposed)"])
+    }
     // Read before anything opens: a bad certificate must stop start-up, not the first handshake.
     let tls = try configuration.tls.map { try TLSCredentials(certificatePath: $0.certificatePath, keyPath: $0.keyPath) }
     var fileLock: FileLock?
     if let path = configuration.sqlitePath {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try PrivateFiles.directory((path as NSString).deletingLastPathComponent, logger: logger)
         guard let lock = try FileLock.acquire(path + ".lock") else {
             throw ConfigurationError("another gatehouse server holds \(path); one SQLite file serves one process")
         }
@@ -211,6 +215,15 @@ extension GatehouseConfiguration {
 }
 
 extension GatehouseConfiguration {
+    /// The host `/metrics` listens on when that is not a loopback address and no token guards it: anyone who can
+    /// reach it then reads request counts by status and client activity. Nil when it is private or guarded.
+    var exposedMetricsHost: String? {
+        guard metricsToken == nil else { return nil }
+        let host = metricsAddress?.host ?? self.host
+        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        return loopback ? nil : host
+    }
+
     func cacheTTL(for kind: DatabaseKind) -> Duration {
         cacheTTL ?? (kind == .sqlite ? .seconds(60) : .seconds(1))
     }

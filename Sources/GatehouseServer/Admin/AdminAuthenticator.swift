@@ -53,7 +53,7 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
         guard token.utf8.count <= 512 else {
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token is not valid", headers: challenge)
         }
-        if let wait = failures.retryAfter(credential: "operator-token", address: address) {
+        if let wait = failures.retryAfter(.admin, credential: "operator-token", address: address) {
             throw APIError(.tooManyRequests, code: "too_many_attempts", message: "too many failed attempts; retry after \(wait) s",
                            headers: [.retryAfterHeader: "\(wait)"])
         }
@@ -68,7 +68,7 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
             if hash != candidates[0] { try? await store.rehashAdminToken(from: hash, to: candidates[0]) }
             return .operator(name: name)
         }
-        await failures.recordFailure(credential: "operator-token", address: address)
+        await failures.recordFailure(.admin, credential: "operator-token", address: address)
         if expectedDigest == nil {
             throw APIError(.unauthorized, code: "admin_disabled",
                            message: "no valid operator token: set GATEHOUSE_ADMIN_TOKEN or create one with gatehouse admin-token create", headers: challenge)

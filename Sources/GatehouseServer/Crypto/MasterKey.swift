@@ -9,6 +9,7 @@ import Darwin
 private func createExclusively(_ path: String) -> Int32 { Darwin.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600) }
 #endif
 import GatehouseCore
+import GatehouseStore
 
 /// The root secret of a deployment. Everything else is derived from it with HKDF, one label per use,
 /// so the secret-hashing pepper and the key that seals signing keys are independent.
@@ -46,7 +47,7 @@ public struct MasterKey: Sendable {
         }
         // Only "no such file" means first start; anything else (permissions, I/O) stops start-up untouched.
         guard errno == ENOENT else { throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try PrivateFiles.directory(dataDirectory)
         let key = MasterKey.generate()
         // O_EXCL: never overwrite a key another process wrote a moment ago; 0600 from the first byte.
         let fd = createExclusively(path)

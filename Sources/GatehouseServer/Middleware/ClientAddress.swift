@@ -63,10 +63,12 @@ struct ClientAddressMiddleware: RouterMiddleware {
     }
 
     /// The client named by a trusted peer's `X-Forwarded-For`: the first address from the right that is not a
-    /// trusted proxy; entries that are not addresses are skipped. What the fuzz target `forwarded-for` drives.
+    /// trusted proxy; entries that are not addresses are skipped. When every hop is trusted, the peer: the
+    /// leftmost entry is whatever the client chose to send, so it names no one (RFC 7239 §8.1). What the fuzz
+    /// target `forwarded-for` drives.
     func clientAddress(forwarded: String, peer: String) -> String {
         let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { AddressRange.bytes($0) != nil }
-        return hops.reversed().first { !isTrusted($0) } ?? hops.first ?? peer
+        return hops.reversed().first { !isTrusted($0) } ?? peer
     }
 
     func isTrusted(_ address: String) -> Bool { trusted.contains { $0.contains(address) } }

@@ -72,7 +72,8 @@ struct TokenRequest: Sendable {
             }
             return TokenRequest(
                 parameters: parameters,
-                credentials: ClientCredentials(clientID: parameters["client_id"] ?? "", secret: nil, assertion: assertion, method: .privateKeyJWT)
+                credentials: ClientCredentials(clientID: parameters["client_id"] ?? ClientAssertionVerifier.unverifiedSubject(of: assertion) ?? "",
+                                               secret: nil, assertion: assertion, method: .privateKeyJWT)
             )
         }
         guard let clientID = parameters["client_id"], !clientID.isEmpty else {

@@ -131,7 +131,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         if let cached {
             kid = cached.kid
         } else {
-            guard let header = Self.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
+            guard let header = UnverifiedJWT.header(of: token), header.typ == "at+jwt" else { throw .wrongType }
             // Only tokens that name a key, and a key that is still published, verify.
             guard let named = header.kid else { throw .malformed }
             kid = named
@@ -183,15 +183,6 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         return await keys.mayVerifyAfterRefresh(kid: kid)
     }
 
-    /// RFC 9068 §4: resource servers must check `typ` is `at+jwt`, so an ID token or assertion cannot pass; and
-    /// the `kid`, which names the key to check against.
-    static func header(of token: String) -> (typ: String?, kid: String?)? {
-        guard let dot = token.firstIndex(of: "."),
-              let data = Data(base64URLEncoded: String(token[..<dot])),
-              let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return (header["typ"] as? String, header["kid"] as? String)
-    }
 }
 
 /// Why a bearer token was refused. Never shown in detail to the caller beyond `invalid_token`, except

@@ -57,8 +57,10 @@ public enum ParserHarness {
     /// issuer, and jwt-kit's parse into both claim types.
     static func jwt(_ bytes: [UInt8]) {
         let token = String(decoding: bytes, as: UTF8.self)
-        _ = TokenService<SQLStoreAlias>.header(of: token)
+        _ = UnverifiedJWT.header(of: token)
         _ = ClientAssertionVerifier.unverifiedIssuer(of: token)
+        _ = ClientAssertionVerifier.unverifiedSubject(of: token)
+        _ = ClientAssertionVerifier.keyIDs(in: token)
         let parser = DefaultJWTParser()
         _ = try? parser.parse(bytes, as: AccessTokenClaims.self)
         _ = try? parser.parse(bytes, as: ClientAssertionClaims.self)

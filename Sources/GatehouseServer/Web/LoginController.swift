@@ -56,10 +56,10 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
         let address = context.remoteAddressString
         // Longer than any stored email or bcrypt password could be: refused before any lookup, as a failure.
         guard email.utf8.count <= 254, password.utf8.count <= 72 else {
-            await failures.recordFailure(credential: String(email.utf8.prefix(254)) ?? "", address: address)
+            await failures.recordFailure(.login, credential: String(email.utf8.prefix(254)) ?? "", address: address)
             return renderLogin(email: "", error: "Invalid email or password.", status: .unauthorized)
         }
-        if let wait = failures.retryAfter(credential: email, address: address) {
+        if let wait = failures.retryAfter(.login, credential: email, address: address) {
             var response = renderLogin(email: email, error: "Too many failed sign-ins. Wait \(wait) seconds, then try again.", status: .tooManyRequests)
             response.headers[.retryAfterHeader] = "\(wait)"
             return response
@@ -76,7 +76,7 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
         } catch SignInRefusal.serviceAccount {
             return renderLogin(email: email, error: "Service accounts cannot log in: their contact only holds the account's permissions.", status: .forbidden)
         } catch {
-            await failures.recordFailure(credential: email, address: address)
+            await failures.recordFailure(.login, credential: email, address: address)
             return renderLogin(email: email, error: "Invalid email or password.", status: .unauthorized)
         }
     }

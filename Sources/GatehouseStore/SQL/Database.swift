@@ -40,11 +40,11 @@ public final class Database: Sendable {
 
     /// Opens (creating it and its directory if needed) an SQLite file, in WAL mode.
     public static func sqlite(path: String, logger: Logger) throws -> Database {
+        try PrivateFiles.directory((path as NSString).deletingLastPathComponent, logger: logger)
+        // Made 0600 before SQLite opens it: SQLite gives the WAL and shared-memory files the database's mode.
+        try PrivateFiles.file(path, logger: logger)
+        for companion in [path + "-wal", path + "-shm"] { try PrivateFiles.tighten(companion, to: PrivateFiles.fileMode, logger: logger) }
         let logger = driverLogger(logger)
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
         let writer = EventLoopConnectionPool(
             source: SQLiteSource(path: path, readOnly: false), maxConnections: 1, requestTimeout: .seconds(30), logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any()
