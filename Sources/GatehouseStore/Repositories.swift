@@ -61,8 +61,11 @@ public struct NewServiceAccount: Sendable {
     public var clientID: String
     public var secretHash: String
     public var contactEmail: String
+    public var appLinkedByOperator: Bool
 
-    public init(companyID: Int64, name: String, appType: ServiceAccount.AppType, appID: Int64?, clientID: String, secretHash: String, contactEmail: String) {
+    public init(companyID: Int64, name: String, appType: ServiceAccount.AppType, appID: Int64?, clientID: String, secretHash: String, contactEmail: String,
+                appLinkedByOperator: Bool = false) {
+        self.appLinkedByOperator = appLinkedByOperator
         self.companyID = companyID
         self.name = name
         self.appType = appType

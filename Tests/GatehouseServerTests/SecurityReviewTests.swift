@@ -181,4 +181,53 @@ struct SecurityReviewTests {
             #expect(sink.text.contains("/metrics is served on a non-loopback address without a token") == warns, "\(host) \(token ?? "no token")")
         }
     }
+
+    /// A company admin cannot reach another developer's private app: linking it (by id, through the admin API with
+    /// a session or any other door) is the same 422 as an unknown id and names no app; it never reaches the
+    /// marketplace page; and an old link to it does not let `migrate` install it. An operator may link any app.
+    @Test(arguments: StoreKind.enabled)
+    func companyAdminsCannotReachAPrivateApp(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind, configure: { TestApp.noSunset(&$0) }) { app in
+            let company = try await app.createCompany()
+            let developerCompany = try await app.createCompany("Developer Co")
+            _ = try await app.createUser(company: developerCompany, email: "dev@example.test")
+            let developer = try await app.signIn("dev@example.test")
+            let created = try await app.submit(developer, "/developer/apps", ["name": "Secret Sauce"])
+            #expect(created.status.code < 400, "\(created.status)")
+            let privateApp = try #require(try await app.admin(.get, "/apps").jsonArray.first { $0["name"] as? String == "Secret Sauce" }?["id"] as? Int)
+
+            let adminID = try await app.createUser(company: company, email: "admin@acme.test")
+            try await app.grant(company: company, person: adminID, ["admin": "admin"])
+            let admin = try await app.signIn("admin@acme.test")
+            var headers = admin.headers
+            headers[.contentType] = "application/json"
+            headers[HTTPField.Name("X-CSRF-Token")!] = admin.csrf
+            func link(_ appID: Int) async throws -> HTTPResult {
+                try await app.request(.post, "/admin/v1/companies/\(company)/service_accounts", headers: headers,
+                                      body: #"{"name":"Probe","app_type":"marketplace","app_id":\#(appID)}"#)
+            }
+            let refused = try await link(privateApp)
+            let unknown = try await link(987_654)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text == unknown.text, "an unlisted app and an unknown id answer alike")
+            #expect(!refused.text.contains("Secret Sauce"))
+            let page = try await app.page(admin, "/marketplace")
+            #expect(!page.text.contains("Secret Sauce"))
+
+            // An operator may link it; that link alone keeps a migrate possible later.
+            let byOperator = try await app.admin(.post, "/companies/\(company)/service_accounts",
+                                                 json: ["name": "Linked", "app_type": "marketplace", "app_id": privateApp])
+            #expect(byOperator.status == .created)
+            // A link made before this rule (stored as not the operator's) cannot migrate to the private app.
+            let legacy = try await app.admin(.post, "/companies/\(company)/service_accounts",
+                                             json: ["name": "Legacy", "app_type": "marketplace", "app_id": privateApp])
+            let legacyID = try #require(legacy.json["id"] as? Int)
+            try await app.runtime.store.database.withWriter { db in
+                try await db.raw("UPDATE service_accounts SET app_linked_by_operator = \(bind: false) WHERE id = \(bind: Int64(legacyID))").run()
+            }
+            let migrated = try await app.admin(.post, "/companies/\(company)/service_accounts/\(legacyID)/migrate")
+            #expect(migrated.status == .unprocessableContent)
+            #expect(!migrated.text.contains("Secret Sauce"))
+        }
+    }
 }

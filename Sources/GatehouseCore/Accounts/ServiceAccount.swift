@@ -57,11 +57,14 @@ public struct ServiceAccount: Sendable, Equatable {
     public var contactID: Int64
     public var client: OAuthClient
     public var createdAt: Date
+    /// An operator linked this account to its app (any app); a company admin can link only a listed one.
+    public var appLinkedByOperator: Bool
 
     public init(
         id: Int64, companyID: Int64, name: String, appType: AppType, appID: Int64?, contactID: Int64,
-        client: OAuthClient, createdAt: Date
+        client: OAuthClient, createdAt: Date, appLinkedByOperator: Bool = false
     ) {
+        self.appLinkedByOperator = appLinkedByOperator
         self.id = id
         self.companyID = companyID
         self.name = name

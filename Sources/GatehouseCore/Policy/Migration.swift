@@ -30,6 +30,13 @@ public enum MigrationAdvice {
 
 /// One app as the marketplace shows it.
 public struct MarketplaceListing: Sendable, Equatable {
+    /// Whether the marketplace offers the app to every company: a promoted version, and either its developer
+    /// lists it or an operator made it. A company admin may link a traditional account only to such an app; any
+    /// other (a developer's private app, or no app at all) is refused alike, without naming it.
+    public static func isOffered(_ app: App, versions: [AppVersion]) -> Bool {
+        versions.hasPromoted && (app.isListed || app.ownerID == nil)
+    }
+
     public var appID: Int64
     public var name: String
     public var hasDMSAVersion: Bool
@@ -37,13 +44,12 @@ public struct MarketplaceListing: Sendable, Equatable {
     public var status: String
 
     /// Which apps appear; `nil` means the app is not on the marketplace at all:
-    /// - apps linked to marketplace traditional accounts, always (their companies need to see their fate);
+    /// - apps an operator linked to marketplace traditional accounts, always (their companies need to see their fate);
     /// - a developer's app once it has a promoted version and its developer lists it;
     /// - an operator's app (no owner, made through the admin API) once it has a promoted version.
     /// After the sunset, an app with no DMSA version is delisted: it only ever worked through traditional accounts.
     public static func entry(app: App, versions: [AppVersion], linkedToTraditional: Bool, phase: SunsetPolicy.Phase) -> MarketplaceListing? {
-        let offered = versions.hasPromoted && (app.isListed || app.ownerID == nil)
-        guard offered || linkedToTraditional else { return nil }
+        guard isOffered(app, versions: versions) || linkedToTraditional else { return nil }
         let hasDMSA = versions.contains(where: \.isDMSA)
         let listed = hasDMSA || phase != .sunset
         return MarketplaceListing(

@@ -126,11 +126,12 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
             clientID = parsed.credentials.clientID
             if let wait = failures.retryAfter(.oauth, credential: clientID, address: address, addressToo: false) { throw Self.slowDown(wait) }
+            let addressBlocked = failures.retryAfter(.oauth, credential: nil, address: address) != nil
             do {
                 return try await body(parsed)
             } catch let error as OAuthError where error.code == .invalidClient {
                 await failures.recordFailure(.oauth, credential: clientID, address: address)
-                if let wait = failures.retryAfter(.oauth, credential: clientID, address: address) { throw Self.slowDown(wait) }
+                if addressBlocked, let wait = failures.retryAfter(.oauth, credential: clientID, address: address) { throw Self.slowDown(wait) }
                 throw error
             }
         } catch {

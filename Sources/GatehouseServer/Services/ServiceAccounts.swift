@@ -27,14 +27,24 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
                                  detail: "creation blocked (\(policy.phase(at: clock.now).rawValue))")
             throw refusal
         }
-        if input.appType == .marketplace, let appID = input.appID, try await store.app(id: appID) == nil {
-            throw ValidationError("unknown app", fields: ["app_id": "no app with this id"])
+        if input.appType == .marketplace, let appID = input.appID {
+            // Operators may link any app. A company admin only one the marketplace offers: an unlisted app and an
+            // unknown id get the same answer, which names no app, so app ids cannot be probed.
+            let app = try await store.app(id: appID)
+            if caller.actor.isOperator {
+                guard app != nil else { throw ValidationError("unknown app", fields: ["app_id": "no app with this id"]) }
+            } else {
+                guard let app, MarketplaceListing.isOffered(app, versions: try await store.versions(appID: app.id)) else {
+                    throw ValidationError("no such app in the marketplace", fields: ["app_id": "is not an app listed in the marketplace"])
+                }
+            }
         }
         let secret = ClientSecret.generate()
         let email = CredentialFactory.contactEmail(prefix: input.name, domain: contactDomain)
         let account = try await store.createServiceAccount(NewServiceAccount(
             companyID: company.id, name: input.name, appType: input.appType, appID: input.appID,
-            clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), contactEmail: email
+            clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), contactEmail: email,
+            appLinkedByOperator: input.appType == .marketplace && caller.actor.isOperator
         ), at: clock.now)
         await auditor.record("service_account.create", by: caller, target: "service_account:\(account.id)")
         return (ServiceAccountView(account: account, contactEmail: email), secret)

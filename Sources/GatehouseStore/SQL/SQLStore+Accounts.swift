@@ -27,20 +27,21 @@ extension SQLStore: ServiceAccountStore {
                 """)
             try await db.raw("INSERT INTO client_secrets (client_pk, hash, created_at) VALUES (\(bind: clientPK), \(bind: new.secretHash), \(bind: t))").run()
             let id = try await db.insertReturningID("""
-                INSERT INTO service_accounts (client_pk, company_id, name, app_type, app_id, contact_id, created_at)
-                VALUES (\(bind: clientPK), \(bind: new.companyID), \(bind: new.name), \(bind: new.appType.rawValue), \(bind: new.appID), \(bind: contactID), \(bind: t))
+                INSERT INTO service_accounts (client_pk, company_id, name, app_type, app_id, contact_id, created_at, app_linked_by_operator)
+                VALUES (\(bind: clientPK), \(bind: new.companyID), \(bind: new.name), \(bind: new.appType.rawValue), \(bind: new.appID), \(bind: contactID), \(bind: t),
+                        \(bind: new.appLinkedByOperator))
                 RETURNING id
                 """)
             return ServiceAccount(
                 id: id, companyID: new.companyID, name: new.name, appType: new.appType, appID: new.appID, contactID: contactID,
                 client: OAuthClient(id: clientPK, clientID: new.clientID, kind: .serviceAccount, generation: 1, isEnabled: true),
-                createdAt: Date(unixSeconds: t)
+                createdAt: Date(unixSeconds: t), appLinkedByOperator: new.appLinkedByOperator
             )
         }
     }
 
     static let accountSelect = """
-        SELECT sa.id, sa.company_id, sa.name, sa.app_type, sa.app_id, sa.contact_id, sa.created_at,
+        SELECT sa.id, sa.company_id, sa.name, sa.app_type, sa.app_id, sa.contact_id, sa.created_at, sa.app_linked_by_operator,
                c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled
         FROM service_accounts sa JOIN clients c ON c.id = sa.client_pk
         """
@@ -74,7 +75,7 @@ extension ServiceAccount {
             id: try row.int("id"), companyID: try row.int("company_id"), name: try row.string("name"),
             appType: try SQLStore.decodeEnum(AppType.self, row, "app_type"), appID: try row.optionalInt("app_id"),
             contactID: try row.int("contact_id"), client: try OAuthClient(row: row, idColumn: "client_pk"),
-            createdAt: try row.date("created_at")
+            createdAt: try row.date("created_at"), appLinkedByOperator: try row.bool("app_linked_by_operator")
         )
     }
 }
