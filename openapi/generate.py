@@ -126,6 +126,7 @@ SCHEMAS = {
     "AppSecretAnswer": {"allOf": [ref("App"), obj({"secret_id": I, "secrets": arr(ref("Secret"))})]},
     "Collaborator": {"type": "object"},
     "CollaboratorInput": obj({"email": T}, required=["email"]),
+    "Invitation": obj({"email": S, "status": {"type": "string", "enum": ["invited"]}}),
     "Version": obj({"id": I, "app_id": I, "version": S, "version_key": S, "status": S, "dmsa": B, "manifest": {}},
                    required=["id", "app_id", "version", "version_key", "status", "dmsa"]),
     "VersionInput": obj({"version": T, "manifest": {"type": "object"}}, required=["version", "manifest"]),
@@ -442,7 +443,7 @@ op("delete", AP + "/secrets/{secret_id}", "Retires one app secret.", "Admin: app
 op("put", AP + "/jwks", "Sets the app's public keys for private_key_jwt.", "Admin: apps", body={"type": "object"}, response=ref("JWKSSet"),
    errors=(400, 401, 403, 404, 422))
 op("get", AP + "/collaborators", "The app's collaborators.", "Admin: apps", paged=True, response=arr(ref("Collaborator")), errors=(400, 401, 403, 404))
-op("post", AP + "/collaborators", "Adds a collaborator by email.", "Admin: apps", ok=201, body=ref("CollaboratorInput"), response=ref("Collaborator"),
+op("post", AP + "/collaborators", "Invites a collaborator by email; the answer is the same whether or not the email has an account, and the invitee joins on accepting in the console.", "Admin: apps", ok=201, body=ref("CollaboratorInput"), response=ref("Invitation"),
    errors=(400, 401, 403, 404, 409, 422))
 op("get", AP + "/versions", "The app's versions.", "Admin: apps", paged=True, response=arr(ref("Version")), errors=(400, 401, 403, 404))
 op("post", AP + "/versions", "Adds a version with its manifest (a DMSA manifest declares the permissions it needs).", "Admin: apps", ok=201,

@@ -327,6 +327,13 @@ public protocol AppStore: Sendable {
     /// Adds a collaborator; adding one twice is a conflict.
     func addCollaborator(appID: Int64, personID: Int64, at now: Date) async throws
     func collaborators(appID: Int64) async throws -> [Person]
+    /// Records an invitation to collaborate (again: an existing one is kept); the email need not have an account.
+    func inviteCollaborator(appID: Int64, email: String, at now: Date) async throws
+    /// The apps inviting this email, oldest invitation first.
+    func invitingApps(email: String) async throws -> [App]
+    /// Turns the invitation into a collaboration, in one transaction. False when there was no invitation; an
+    /// invitee who already works on the app just loses the invitation.
+    func acceptInvitation(appID: Int64, email: String, personID: Int64, at now: Date) async throws -> Bool
     /// Renames the app and sets its marketplace listing.
     func updateApp(id: Int64, name: String, description: String?, listed: Bool) async throws
     func app(id: Int64) async throws -> App?

@@ -192,6 +192,8 @@ struct AppCredentialsTests {
 
             #expect(try await call(dev, .post, "/apps/\(appID)/collaborators", ["email": "friend@example.com"]).status == .created)
             let friend = try await app.signIn("friend@example.com")
+            #expect(try await call(friend, .get, "/apps/\(appID)").status == .notFound, "an invitee sees the app only after accepting")
+            #expect(try await app.submit(friend, "/developer/invitations/\(appID)/accept", [:]).status == .seeOther)
             #expect(try await call(friend, .get, "/apps/\(appID)").status == .ok)
             #expect(try await call(friend, .post, "/apps/\(appID)/collaborators", ["email": "stranger@example.com"]).status == .forbidden,
                     "only the owner adds collaborators")

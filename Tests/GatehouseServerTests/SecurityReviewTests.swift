@@ -230,4 +230,43 @@ struct SecurityReviewTests {
             #expect(!migrated.text.contains("Secret Sauce"))
         }
     }
+
+    /// Inviting a collaborator answers alike whether or not the email has an account anywhere, and the app shows in
+    /// the invitee's "My apps" only once they accept there.
+    @Test(arguments: StoreKind.enabled)
+    func collaboratorsAreInvitedNotEnumerated(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let company = try await app.createCompany()
+            _ = try await app.createUser(company: company, email: "dev@example.com")
+            _ = try await app.createUser(company: company, email: "friend@example.com")
+            let dev = try await app.signIn("dev@example.com")
+            var headers = dev.headers
+            headers[.contentType] = "application/json"
+            headers[HTTPField.Name("X-CSRF-Token")!] = dev.csrf
+            let created = try await app.request(.post, "/admin/v1/apps", headers: headers, body: #"{"name":"Field Notes"}"#)
+            let appID = try #require(created.json["id"] as? Int)
+            func invite(_ email: String) async throws -> HTTPResult {
+                try await app.request(.post, "/admin/v1/apps/\(appID)/collaborators", headers: headers, body: #"{"email":"\#(email)"}"#)
+            }
+            let existing = try await invite("friend@example.com")
+            let nobody = try await invite("nobody@example.com")
+            #expect(existing.status == .created)
+            #expect(existing.status == nobody.status)
+            #expect(existing.json["status"] as? String == "invited" && nobody.json["status"] as? String == "invited")
+            #expect(Set(existing.json.keys) == Set(nobody.json.keys), "the same shape either way")
+
+            let friend = try await app.signIn("friend@example.com")
+            let before = try await app.page(friend, "/developer/apps")
+            #expect(before.text.contains("id=\"accept-invitation\""))
+            #expect(!before.text.contains("href=\"/developer/apps/\(appID)\""), "not among the invitee's apps yet")
+            #expect(try await app.page(friend, "/developer/apps/\(appID)").status == .notFound)
+            let accepted = try await app.submit(friend, "/developer/invitations/\(appID)/accept", [:])
+            #expect(accepted.status == .seeOther)
+            let after = try await app.page(friend, "/developer/apps")
+            #expect(after.text.contains("href=\"/developer/apps/\(appID)\""))
+            #expect(!after.text.contains("accept-invitation"))
+            #expect(try await app.submit(friend, "/developer/invitations/\(appID)/accept", [:]).status == .notFound, "an invitation is used once")
+        }
+    }
 }
+

@@ -85,13 +85,19 @@ struct AppsController<Store: AppStore & InstallationStore & PersonStore & Creden
     }
 
     struct CollaboratorInput: Decodable { let email: String? }
+    /// The same answer whether or not the email has an account.
+    struct InvitationBody: Encodable {
+        let email: String
+        let status: String
+    }
 
     @Sendable func addCollaborator(_ request: Request, context: AdminRequestContext) async throws -> Response {
         var request = request
         let id = try id(context)
         _ = try await apps.app(id, for: context.caller)
         let input = try await request.decodeJSON(CollaboratorInput.self, context: context)
-        return try JSONResponse.make(PersonBody(try await apps.addCollaborator(email: input.email, to: id, by: context.caller)), status: .created)
+        let email = try await apps.addCollaborator(email: input.email, to: id, by: context.caller)
+        return try JSONResponse.make(InvitationBody(email: email, status: "invited"), status: .created)
     }
 
     struct VersionInput: Decodable {

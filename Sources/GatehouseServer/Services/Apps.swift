@@ -57,19 +57,35 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
         return try await store.app(id: app.id) ?? app
     }
 
-    /// Only the owner (or an operator) adds collaborators, by exact email.
-    func addCollaborator(email raw: String?, to id: Int64, by caller: Caller) async throws -> Person {
+    /// Only the owner (or an operator) invites collaborators, by email. The answer is the same whether or not the
+    /// email has an account anywhere, so inviting cannot be used to find out who has one; the invitee joins when
+    /// they accept (``acceptInvitation(_:by:)``), and only then sees the app.
+    func addCollaborator(email raw: String?, to id: Int64, by caller: Caller) async throws -> String {
         let app = try await app(id, for: caller)
         guard caller.actor.isOperator || app.ownerID == Self.owner(of: caller) else {
             throw DomainError.forbidden("only the app's owner can add collaborators")
         }
         let email = cleaned(raw)?.lowercased() ?? ""
-        guard let person = try await store.login(email: email)?.person, person.canLogIn else {
-            throw ValidationError("no such user", fields: ["email": "no user has this email"])
+        guard email.count <= 254, email.split(separator: "@").count == 2, !email.hasPrefix("@"), !email.hasSuffix("@") else {
+            throw ValidationError("invalid email", fields: ["email": "must be an email address"])
         }
-        try await store.addCollaborator(appID: app.id, personID: person.id, at: clock.now)
-        await auditor.record("app.collaborator.add", by: caller, target: "app:\(app.id)", detail: "person:\(person.id)")
-        return person
+        try await store.inviteCollaborator(appID: app.id, email: email, at: clock.now)
+        await auditor.record("app.collaborator.invite", by: caller, target: "app:\(app.id)", detail: email)
+        return email
+    }
+
+    /// The apps inviting the signed-in user to collaborate.
+    func invitations(for caller: Caller) async throws -> [App] {
+        guard let personID = Self.owner(of: caller), let person = try await store.person(id: personID) else { return [] }
+        return try await store.invitingApps(email: person.email.lowercased())
+    }
+
+    /// The invitee joins the app; 404 when no invitation for their email exists.
+    func acceptInvitation(_ appID: Int64, by caller: Caller) async throws {
+        guard let personID = Self.owner(of: caller), let person = try await store.person(id: personID),
+              try await store.acceptInvitation(appID: appID, email: person.email.lowercased(), personID: personID, at: clock.now)
+        else { throw DomainError.notFound("invitation") }
+        await auditor.record("app.collaborator.add", by: caller, target: "app:\(appID)", detail: "person:\(personID)")
     }
 
     func collaborators(of id: Int64, for caller: Caller) async throws -> [Person] {

@@ -66,6 +66,36 @@ extension SQLStore: AppStore {
         }
     }
 
+    public func inviteCollaborator(appID: Int64, email: String, at now: Date) async throws {
+        try await database.transaction { db in
+            guard try await db.raw("SELECT id FROM apps WHERE id = \(bind: appID)").first() != nil else { throw StoreError.notFound("app") }
+            guard try await db.raw("SELECT app_id FROM app_invitations WHERE app_id = \(bind: appID) AND email = \(bind: email)").first() == nil else { return }
+            try await db.raw("INSERT INTO app_invitations (app_id, email, created_at) VALUES (\(bind: appID), \(bind: email), \(bind: now.unixSeconds))").run()
+        }
+    }
+
+    public func invitingApps(email: String) async throws -> [App] {
+        let ids = try await database.withConnection { db in
+            try await db.raw("SELECT app_id FROM app_invitations WHERE email = \(bind: email) ORDER BY created_at, app_id").all().map { try $0.int("app_id") }
+        }
+        var apps: [App] = []
+        for id in ids { if let app = try await app(id: id) { apps.append(app) } }
+        return apps
+    }
+
+    public func acceptInvitation(appID: Int64, email: String, personID: Int64, at now: Date) async throws -> Bool {
+        try await database.transaction { db in
+            guard try await db.raw("SELECT app_id FROM app_invitations WHERE app_id = \(bind: appID) AND email = \(bind: email)").first() != nil else { return false }
+            try await db.raw("DELETE FROM app_invitations WHERE app_id = \(bind: appID) AND email = \(bind: email)").run()
+            let owner = try await db.raw("SELECT owner_id FROM apps WHERE id = \(bind: appID)").first()?.optionalInt("owner_id")
+            let already = try await db.raw("SELECT person_id FROM app_collaborators WHERE app_id = \(bind: appID) AND person_id = \(bind: personID)").first() != nil
+            if owner != personID, !already {
+                try await db.raw("INSERT INTO app_collaborators (app_id, person_id, created_at) VALUES (\(bind: appID), \(bind: personID), \(bind: now.unixSeconds))").run()
+            }
+            return true
+        }
+    }
+
     public func updateApp(id: Int64, name: String, description: String?, listed: Bool) async throws {
         try await database.write { db in
             try await db.raw("UPDATE apps SET name = \(bind: name), description = \(bind: description), listed = \(bind: listed) WHERE id = \(bind: id)").run()

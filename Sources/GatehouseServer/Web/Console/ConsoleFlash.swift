@@ -16,6 +16,7 @@ enum ConsoleFlash {
         "template-deleted": "Template deleted.",
         "template-saved": "Template saved. Every membership that uses it has the new levels from its next API call.",
         "listing": "Listing saved.",
+        "joined": "Invitation accepted: you now work on the app.",
         "version": "Version added. Promote it when companies may install it.",
         "promoted": "Promoted. Company admins can install it with its version key.",
         "jwks": "JWKS saved. The app can now authenticate with private_key_jwt.",

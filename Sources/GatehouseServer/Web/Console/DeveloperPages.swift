@@ -27,6 +27,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         group.get("developer/apps/:app/reset_secret", use: confirmReset)
         group.post("developer/apps/:app/reset_secret", use: reset)
         group.post("developer/apps/:app/jwks", use: saveJWKS)
+        group.post("developer/invitations/:app/accept", use: acceptInvitation)
         group.get("marketplace", use: marketplace)
     }
 
@@ -43,7 +44,19 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
             let versions = try await store.versions(appID: app.id)
             rows.append(["id": app.id, "name": app.name, "versions": versions.map(\.version).joined(separator: ", ").nonEmpty ?? "none", "listed": app.isListed ? "yes" : "no"])
         }
-        return Renderer.html(renderer.render("developer-apps", title: "My apps", ["apps": rows], frame: context.frame(flash: ConsoleFlash.from(request))))
+        // The first button keeps the stable test hook `accept-invitation`; ids stay unique on the page.
+        let invitations = try await apps.invitations(for: context.caller).enumerated().map { index, app -> [String: Any] in
+            ["id": app.id, "name": app.name, "csrf": context.csrf, "buttonID": index == 0 ? "accept-invitation" : "accept-invitation-\(app.id)"]
+        }
+        return Renderer.html(renderer.render("developer-apps", title: "My apps", ["apps": rows, "invitations": invitations, "hasInvitations": !invitations.isEmpty],
+                                             frame: context.frame(flash: ConsoleFlash.from(request))))
+    }
+
+    /// The invitee joins the app, which then appears among their apps.
+    @Sendable func acceptInvitation(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("app").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("invitation") }
+        try await apps.acceptInvitation(id, by: context.caller)
+        return Renderer.redirect("/developer/apps?done=joined")
     }
 
     @Sendable func newForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
