@@ -130,17 +130,17 @@ func buildRouter<Store: GatehouseRepository>(
     DocsController(configuration: configuration, renderer: renderer).addRoutes(to: pages)
     openAPI.addRoutes(to: pages)
     let console = pages.group()
-        .add(middleware: ConsoleSession(sessions: services.sessions, store: store, renderer: renderer, cookieName: configuration.sessionCookieName))
-    let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(store: store))
+        .add(middleware: ConsoleSession(sessions: services.sessions, renderer: renderer, cookieName: configuration.sessionCookieName))
+    let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(sessions: services.sessions))
         .group(context: ConsoleCompanyContext.self)
     let signedIn = console.group(context: ConsoleRequestContext.self)
     LoginController(sessions: services.sessions, renderer: renderer, configuration: configuration, failures: failures).addRoutes(public: pages, signedIn: signedIn)
-    DeveloperPages(apps: services.apps, installations: services.installations, policy: services.policy, store: store, renderer: renderer, clock: clock)
+    DeveloperPages(apps: services.apps, installations: services.installations, policy: services.policy, renderer: renderer, clock: clock)
         .addRoutes(to: signedIn)
     ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory, installations: services.installations,
-                        store: store, renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
-    CompanyPages(services: services, store: store, renderer: renderer, clock: clock).addRoutes(to: consoleCompany)
-    AppManagementPages(installations: services.installations, directory: services.directory, store: store, renderer: renderer).addRoutes(to: consoleCompany)
+                        renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
+    CompanyPages(services: services, renderer: renderer, clock: clock).addRoutes(to: consoleCompany)
+    AppManagementPages(installations: services.installations, directory: services.directory, renderer: renderer).addRoutes(to: consoleCompany)
 
     // REST: one job per middleware. Bearer token, then deprecation headers (so every later refusal carries
     // them), then company and principal, then the rate limit; the typed context makes the principal certain.

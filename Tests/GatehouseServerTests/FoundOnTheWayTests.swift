@@ -87,4 +87,25 @@ struct FoundOnTheWayTests {
             #expect(members.header("Total") == "1201")
         }
     }
+
+    /// A project is read under its company in one place (``Directory/project(_:in:)``): another company's project
+    /// is "not found" through the admin API and through the console alike.
+    @Test(arguments: StoreKind.enabled)
+    func anotherCompanysProjectIsNotFoundThroughEveryDoor(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind, configure: { TestApp.noSunset(&$0) }) { app in
+            let a = try await app.createCompany("A"), b = try await app.createCompany("B")
+            let foreign = try await app.createProject(company: b, name: "Theirs")
+            let patched = try await app.admin(.patch, "/companies/\(a)/projects/\(foreign)", json: ["name": "Mine now"])
+            #expect(patched.status == .notFound)
+            let account = try await app.createServiceAccount(company: a)
+            let admin = try await app.createUser(company: a, email: "admin@a.test")
+            try await app.grant(company: a, person: admin, ["admin": "admin"])
+            let user = try await app.signIn("admin@a.test")
+            let added = try await app.submit(user, "/companies/\(a)/service_accounts/\(account.id)/projects", ["project_id": "\(foreign)", "level[rfi]": "readonly"])
+            #expect(added.status == .notFound)
+            let members = try await app.admin(.get, "/projects/\(foreign)/memberships")
+            #expect(!members.text.contains("\(account.contactID)"), "nothing was added")
+        }
+    }
 }
+

@@ -17,6 +17,11 @@ public struct Access: Sendable, Equatable {
     /// A company `admin` tool at level admin passes every gate, as in Procore.
     public var isCompanyAdmin: Bool { companyLevels[.admin] == .admin }
 
+    /// Whether a person administers the company: in its directory, with the `admin` tool at admin. The one rule
+    /// behind the console's company pages, its company switcher, the landing page after sign-in, and the admin API
+    /// with a session.
+    public var administersCompany: Bool { isInDirectory && isCompanyAdmin }
+
     public func isMember(ofProject id: Int64) -> Bool { projectLevels[id] != nil }
 
     public func level(_ tool: Tool, inProject id: Int64) -> PermissionLevel { projectLevels[id]?[tool] ?? .none }

@@ -39,6 +39,8 @@ public struct MarketplaceListing: Sendable, Equatable {
 
     public var appID: Int64
     public var name: String
+    /// What the app does, in its developer's words.
+    public var description: String?
     public var hasDMSAVersion: Bool
     public var isListed: Bool
     public var status: String
@@ -53,7 +55,7 @@ public struct MarketplaceListing: Sendable, Equatable {
         let hasDMSA = versions.contains(where: \.isDMSA)
         let listed = hasDMSA || phase != .sunset
         return MarketplaceListing(
-            appID: app.id, name: app.name, hasDMSAVersion: hasDMSA, isListed: listed,
+            appID: app.id, name: app.name, description: app.description, hasDMSAVersion: hasDMSA, isListed: listed,
             status: listed ? "listed" : "delisted: this app only supports traditional service accounts, which were sunset"
         )
     }

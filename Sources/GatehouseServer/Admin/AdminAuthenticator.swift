@@ -10,7 +10,7 @@ import Hummingbird
 /// It only says *who* calls. *Where* they may act is decided by the route groups: ``CompanyScope`` for
 /// company routes, ``OperatorOnly`` for deployment-wide ones. Cookie-authenticated writes need the session's
 /// CSRF token in `X-CSRF-Token`, since browsers send cookies on cross-site requests.
-struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & AuditStore>: RouterMiddleware {
+struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & AuditStore & DirectoryStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let expectedDigest: SHA256Digest?
     let store: Store
@@ -127,8 +127,7 @@ struct CompanyScope<Store: CompanyStore & ProjectStore & DirectoryStore>: Router
         }
         guard let company else { throw APIError.notFound("company") }
         if case .user(let personID) = context.adminActor {
-            let access = try await store.access(companyID: company.id, personID: personID)
-            guard access.isInDirectory, access.isCompanyAdmin else {
+            guard try await store.access(companyID: company.id, personID: personID).administersCompany else {
                 throw APIError.forbidden("you are not a company admin of company \(company.id)")
             }
         }

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `/admin/v1/apps`: the doors to ``Apps``. Operators reach every app; a signed-in user, the apps they own or
 /// collaborate on (``Apps/app(_:for:)`` decides).
-struct AppsController<Store: AppStore & InstallationStore & PersonStore & CredentialStore & AuditStore>: Sendable {
+struct AppsController<Store: GatehouseRepository>: Sendable {
     let apps: Apps<Store>
     let installations: Installations<Store>
 

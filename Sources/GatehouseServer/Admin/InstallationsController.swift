@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// `/admin/v1/companies/{cid}/installations`: the doors to ``Installations``.
-struct InstallationsController<Store: AppStore & InstallationStore & PersonStore & AuditStore>: Sendable {
+struct InstallationsController<Store: GatehouseRepository>: Sendable {
     let installations: Installations<Store>
 
     func addRoutes(company: RouterGroup<CompanyRequestContext>) {

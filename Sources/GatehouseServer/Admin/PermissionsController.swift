@@ -87,7 +87,7 @@ struct PermissionsController<Store: DirectoryStore & TemplateStore & MembershipS
     }
 
     private func project(_ context: CompanyRequestContext) async throws -> Project {
-        try await directory.project(try context.parameters.id("pid", resource: "project"))
+        try await directory.project(try context.parameters.id("pid", resource: "project"), in: context.company)
     }
 
     @Sendable func updateMembership(_ request: Request, context: CompanyRequestContext) async throws -> Response {

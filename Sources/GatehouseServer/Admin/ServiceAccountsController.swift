@@ -4,7 +4,7 @@ import GatehouseStore
 import Hummingbird
 
 /// `/admin/v1/companies/{cid}/service_accounts`: the doors to ``ServiceAccounts``.
-struct ServiceAccountsController<Store: ServiceAccountStore & CredentialStore & PersonStore & AppStore & AuditStore>: Sendable {
+struct ServiceAccountsController<Store: GatehouseRepository>: Sendable {
     let accounts: ServiceAccounts<Store>
 
     func addRoutes(company: RouterGroup<CompanyRequestContext>) {

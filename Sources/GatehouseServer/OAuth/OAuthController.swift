@@ -86,7 +86,7 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
                 // Answered only once the issuance is on record (group commit makes that cheap); if the audit cannot be
                 // written, the token is withheld and the client retries.
                 do {
-                    try await auditor.recordDurably("token.issue", actor: "client:\(issued.record.client.clientID)", target: issued.record.client.clientID,
+                    try await auditor.recordDurably("token.issue", actor: "client:\(issued.record.client.clientID)", target: AuditTarget.client(issued.record.client.clientID),
                                                     remoteAddress: context.remoteAddressString, requestID: context.requestID, companyID: issued.record.serviceAccount?.companyID)
                 } catch {
                     throw OAuthError(.temporarilyUnavailable, "the token could not be recorded; retry")
@@ -141,7 +141,7 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
             // already, and a row per throttled guess would let an attacker grow the database at will.
             guard error.code != .slowDown else { throw error }
             await auditor.record(
-                action, actor: clientID.map { "client:\($0)" } ?? "anonymous", target: clientID,
+                action, actor: clientID.map { "client:\($0)" } ?? "anonymous", target: clientID.map(AuditTarget.client),
                 outcome: "failure", detail: "\(error.code): \(error.description ?? "")",
                 remoteAddress: address, requestID: context.requestID
             )

@@ -59,7 +59,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
     /// Changes a project; `active: false` archives it. An archived project leaves every REST list and its
     /// memberships stop granting at once; its memberships are kept, so unarchiving restores them.
     func updateProject(_ id: Int64, in company: Company, _ patch: ProjectDraft, by caller: Caller) async throws -> Project {
-        guard let project = try await store.project(id: id), project.companyID == company.id else { throw DomainError.notFound("project") }
+        let project = try await project(id, in: company)
         let changed = try patch.applied(to: project, now: clock.now)
         guard let updated = try await store.updateProject(changed) else { throw DomainError.notFound("project") }
         let action = project.active == updated.active ? "project.update" : (updated.active ? "project.unarchive" : "project.archive")
@@ -67,8 +67,10 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         return updated
     }
 
-    func project(_ id: Int64) async throws -> Project {
-        guard let project = try await store.project(id: id) else { throw DomainError.notFound("project") }
+    /// A project of this company; any other company's project is "not found", whichever door asks. Every door that
+    /// names a project by id under a company reads it here, so tenancy is checked once.
+    func project(_ id: Int64, in company: Company) async throws -> Project {
+        guard let project = try await store.project(id: id), project.companyID == company.id else { throw DomainError.notFound("project") }
         return project
     }
 

@@ -80,7 +80,7 @@ struct Policy<Store: CompanyStore & ServiceAccountStore & AppStore & Installatio
         let installation = try await store.migrate(
             accountID: account.id, companyID: company.id, to: version, contactEmail: contact.email, contactName: contact.name, at: clock.now
         )
-        await auditor.record("service_account.migrate", by: caller, target: "service_account:\(account.id)",
+        await auditor.record("service_account.migrate", by: caller, target: AuditTarget.serviceAccount(account.id),
                              detail: "installed app \(app.id) version \(version.version) as installation \(installation.id)")
         return try await installations.view(installation)
     }

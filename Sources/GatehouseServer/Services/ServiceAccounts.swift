@@ -9,9 +9,25 @@ struct ServiceAccountView: Sendable {
     var contactEmail: String
 }
 
+/// An account as its page shows it, read in one place so that every door gets the same answer: its company levels,
+/// the projects it is a member of (with their levels) and the others, its secrets and which may be retired, its
+/// recent history and its last token.
+struct ServiceAccountDetail: Sendable {
+    var view: ServiceAccountView
+    var companyLevels: ToolLevels
+    var access: Access
+    var memberProjects: [Project]
+    var otherProjects: [Project]
+    var secrets: [StoredSecret]
+    /// Ids of the secrets that may be retired now (``StoredSecret/retirable(_:at:)``).
+    var retirable: Set<Int64>
+    var recentActivity: [AuditEntry]
+    var lastTokenAt: Date?
+}
+
 /// Traditional service accounts: creation under the sunset policy and the whole credential lifecycle.
 /// The admin API and the console both call these; neither holds a rule of its own.
-struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStore & AppStore & AuditStore>: Sendable {
+struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStore & AppStore & AuditStore & DirectoryStore & ProjectStore>: Sendable {
     let store: Store
     let auditor: Auditor<Store>
     let hasher: SecretHasher
@@ -46,7 +62,7 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
             clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), contactEmail: email,
             appLinkedByOperator: input.appType == .marketplace && caller.actor.isOperator
         ), at: clock.now)
-        await auditor.record("service_account.create", by: caller, target: "service_account:\(account.id)")
+        await auditor.record("service_account.create", by: caller, target: AuditTarget.serviceAccount(account.id))
         return (ServiceAccountView(account: account, contactEmail: email), secret)
     }
 
@@ -65,6 +81,29 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
         try await view(try await account(id, in: company))
     }
 
+    /// The account page's read model; see ``ServiceAccountDetail``.
+    func detail(_ id: Int64, in company: Company) async throws -> ServiceAccountDetail {
+        let view = try await show(id, in: company)
+        let account = view.account
+        guard let levels = try await store.companyLevels(companyID: company.id, personID: account.contactID) else { throw DomainError.notFound("directory entry") }
+        let access = try await store.access(companyID: company.id, personID: account.contactID)
+        let projects = try await store.projects(companyID: company.id, limit: 1000, offset: 0, activeOnly: false).items
+        let secrets = try await credentials.activeSecrets(account.client)
+        let history = try await store.auditEntries(AuditFilter(companyID: company.id, target: AuditTarget.serviceAccount(account.id)), limit: 10, offset: 0).items
+        return ServiceAccountDetail(
+            view: view, companyLevels: levels, access: access,
+            memberProjects: projects.filter { access.isMember(ofProject: $0.id) }, otherProjects: projects.filter { !access.isMember(ofProject: $0.id) },
+            secrets: secrets, retirable: StoredSecret.retirable(secrets, at: clock.now), recentActivity: history,
+            lastTokenAt: try await lastTokenAt(account)
+        )
+    }
+
+    /// The most recent successful issuance, from the audit log (the account has no column of its own for it).
+    func lastTokenAt(_ account: ServiceAccount) async throws -> Date? {
+        try await store.auditEntries(AuditFilter(action: "token.issue", target: AuditTarget.client(account.client.clientID)), limit: 20, offset: 0)
+            .items.first { $0.outcome == "success" }?.at
+    }
+
     private func view(_ account: ServiceAccount) async throws -> ServiceAccountView {
         ServiceAccountView(account: account, contactEmail: try await store.person(id: account.contactID)?.email ?? "")
     }
@@ -75,7 +114,7 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
         let account = try await account(id, in: company)
         let secret = ClientSecret.generate()
         let secretID = try await store.resetServiceAccountSecret(accountID: account.id, companyID: company.id, newHash: hasher.hash(secret), at: clock.now)
-        await auditor.record("service_account.reset_secret", by: caller, target: "service_account:\(account.id)",
+        await auditor.record("service_account.reset_secret", by: caller, target: AuditTarget.serviceAccount(account.id),
                              detail: "secret, tokens, permissions and memberships reset")
         return (try await show(id, in: company), secret, secretID)
     }
@@ -84,7 +123,7 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
     func rotateSecret(_ id: Int64, in company: Company, previousExpiresIn: Int?, by caller: Caller) async throws -> (view: ServiceAccountView, secret: ClientSecret, secrets: [StoredSecret]) {
         let account = try await account(id, in: company)
         let rotated = try await credentials.rotate(account.client, previousExpiresIn: previousExpiresIn, audit: "service_account.rotate_secret",
-                                                   target: "service_account:\(account.id)", by: caller)
+                                                   target: AuditTarget.serviceAccount(account.id), by: caller)
         return (try await view(account), rotated.secret, rotated.secrets)
     }
 
@@ -94,27 +133,27 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
 
     func retireSecret(_ secretID: Int64, of id: Int64, in company: Company, by caller: Caller) async throws {
         let account = try await account(id, in: company)
-        try await credentials.retire(secretID, of: account.client, audit: "service_account.retire_secret", target: "service_account:\(account.id)", by: caller)
+        try await credentials.retire(secretID, of: account.client, audit: "service_account.retire_secret", target: AuditTarget.serviceAccount(account.id), by: caller)
     }
 
     /// Disabling also moves the generation, so tokens issued before stay dead after a later enable.
     func setEnabled(_ enabled: Bool, _ id: Int64, in company: Company, by caller: Caller) async throws -> ServiceAccountView {
         let account = try await account(id, in: company)
         try await store.setClientEnabled(clientPK: account.client.id, enabled: enabled, at: clock.now)
-        await auditor.record(enabled ? "service_account.enable" : "service_account.disable", by: caller, target: "service_account:\(account.id)")
+        await auditor.record(enabled ? "service_account.enable" : "service_account.disable", by: caller, target: AuditTarget.serviceAccount(account.id))
         return try await show(id, in: company)
     }
 
     func delete(_ id: Int64, in company: Company, by caller: Caller) async throws {
         let account = try await account(id, in: company)
         try await store.deleteServiceAccount(id: account.id, companyID: company.id, at: clock.now)
-        await auditor.record("service_account.delete", by: caller, target: "service_account:\(account.id)")
+        await auditor.record("service_account.delete", by: caller, target: AuditTarget.serviceAccount(account.id))
     }
 
     /// Registers the public keys for `private_key_jwt`. Returns how many keys were registered.
     func setJWKS(_ json: String, for id: Int64, in company: Company, by caller: Caller) async throws -> Int {
         let account = try await account(id, in: company)
-        return try await credentials.setJWKS(json, for: account.client, audit: "service_account.set_jwks", target: "service_account:\(account.id)", by: caller)
+        return try await credentials.setJWKS(json, for: account.client, audit: "service_account.set_jwks", target: AuditTarget.serviceAccount(account.id), by: caller)
     }
 }
 

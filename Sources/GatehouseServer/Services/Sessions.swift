@@ -21,7 +21,7 @@ enum SignInRefusal: Error, Equatable {
 
 /// Human sessions, for the console and for the admin API's cookie path alike: sign in, resolve a cookie,
 /// sign out. Sessions live in the database, so every node honours them.
-struct Sessions<Store: PersonStore & SessionStore & AuditStore>: Sendable {
+struct Sessions<Store: PersonStore & SessionStore & AuditStore & DirectoryStore>: Sendable {
     let store: Store
     let auditor: Auditor<Store>
     let passwords: PasswordHasher
@@ -90,5 +90,21 @@ struct Sessions<Store: PersonStore & SessionStore & AuditStore>: Sendable {
     /// sessions table holds nothing that can be replayed as a cookie.
     static func hash(_ cookie: String) -> String {
         Data(SHA256.hash(data: Data(cookie.utf8))).base64URLEncodedString()
+    }
+}
+
+extension Sessions {
+    /// Whether the person administers the company now (``Access/administersCompany``), read live.
+    func administers(_ companyID: Int64, personID: Int64) async throws -> Bool {
+        try await store.access(companyID: companyID, personID: personID).administersCompany
+    }
+
+    /// The companies the person administers, in directory order: the console's switcher and landing page.
+    func administeredCompanies(personID: Int64) async throws -> [Company] {
+        var companies: [Company] = []
+        for company in try await store.directoryCompanies(personID: personID) where try await administers(company.id, personID: personID) {
+            companies.append(company)
+        }
+        return companies
     }
 }

@@ -10,6 +10,11 @@ struct Auditor<Store: AuditStore>: Sendable {
     let clock: any GatehouseCore.Clock
     let logger = Logger(label: "gatehouse.audit")
 
+    /// The log, newest first: every door that shows audit rows reads them here.
+    func entries(_ filter: AuditFilter, limit: Int, offset: Int) async throws -> (items: [AuditEntry], total: Int) {
+        try await store.auditEntries(filter, limit: limit, offset: offset)
+    }
+
     func record(_ action: String, by caller: Caller, target: String?, outcome: String = "success", detail: String? = nil) async {
         await record(action, actor: caller.actor.description, target: target, outcome: outcome, detail: detail,
                      remoteAddress: caller.remoteAddress, requestID: caller.requestID, companyID: caller.companyID)

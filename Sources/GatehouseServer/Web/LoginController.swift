@@ -83,12 +83,8 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
 
     /// Signing in lands on the Service Accounts page of the first company the user administers.
     private func landing(for personID: Int64) async throws -> String {
-        for company in try await sessions.store.directoryCompanies(personID: personID) {
-            if try await sessions.store.access(companyID: company.id, personID: personID).isCompanyAdmin {
-                return "/companies/\(company.id)/service_accounts"
-            }
-        }
-        return "/"
+        guard let company = try await sessions.administeredCompanies(personID: personID).first else { return "/" }
+        return "/companies/\(company.id)/service_accounts"
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {

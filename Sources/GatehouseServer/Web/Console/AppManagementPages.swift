@@ -8,7 +8,6 @@ import Hummingbird
 struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     let installations: Installations<Store>
     let directory: Directory<Store>
-    let store: Store
     let renderer: Renderer
 
     func addRoutes(to company: RouterGroup<ConsoleCompanyContext>) {
@@ -42,8 +41,7 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     private func renderList(_ context: ConsoleCompanyContext, key: String, error: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
         var rows: [[String: Any]] = []
         for view in try await installations.list(in: context.company) where view.installation.isActive {
-            let installedBy = try await store.auditEntries(AuditFilter(companyID: context.company.id, action: "app.install",
-                                                                        target: "company:\(context.company.id)/installation:\(view.installation.id)"), limit: 1, offset: 0).items.first?.actor
+            let installedBy = try await installations.installer(of: view.installation)
             var row: [String: Any] = ["id": view.installation.id, "companyID": context.company.id, "app": view.appName, "version": view.version,
                                       "by": installedBy ?? "unknown", "at": Renderer.time(view.installation.createdAt)]
             if let latest = view.latestVersion { row["latest"] = latest }
@@ -67,9 +65,7 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     @Sendable func review(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let key = (context.form["version_key"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
-            let version = try await installations.version(forKey: key)
-            guard let app = try await store.app(id: version.appID) else { throw DomainError.notFound("app") }
-            if try await store.activeInstallation(appID: app.id, companyID: context.company.id) != nil { throw DomainError.conflict("already installed") }
+            let (app, version) = try await installations.review(versionKey: key, in: context.company)
             let values: [String: Any] = [
                 "app": app.name, "version": version.version, "companyName": context.company.name, "csrf": context.csrf, "versionKey": key,
                 "company": Self.lines(version.manifest.companyLevels), "project": Self.lines(version.manifest.projectLevels),
@@ -101,7 +97,7 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let view = try await installations.show(id, in: context.company)
         let installation = view.installation
-        let version = try await store.version(id: installation.versionID, appID: installation.appID)
+        let version = try await installations.installedVersion(of: installation)
         let permitted = Set(try await installations.permittedProjects(of: id, in: context.company))
         let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items
         var values: [String: Any] = [
@@ -147,10 +143,7 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     @Sendable func reviewUpdate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
         let view = try await installations.show(id, in: context.company)
-        let versions = try await store.versions(appID: view.installation.appID)
-        guard let current = versions.first(where: { $0.id == view.installation.versionID }),
-              let target = versions.filter({ $0.status == .promoted }).latestDMSA, current.upgradeRefusal(to: target) == nil
-        else {
+        guard let (current, target) = try await installations.pendingUpgrade(of: id, in: context.company) else {
             return try await renderShow(id, context, flash: .init(text: "This app is up to date.", isError: false))
         }
         let changes = current.manifest.changes(to: target.manifest).map { change -> [String: String] in

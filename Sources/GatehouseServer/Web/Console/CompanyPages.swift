@@ -6,7 +6,6 @@ import Hummingbird
 /// Company Admin → Directory, Permission Templates, App Management, Audit and Migration.
 struct CompanyPages<Store: GatehouseRepository>: Sendable {
     let services: Services<Store>
-    let store: Store
     let renderer: Renderer
     let clock: any GatehouseCore.Clock
 
@@ -168,7 +167,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         }
         let filter = AuditFilter(companyID: context.company.id, actor: text("actor"), action: text("action"), since: time("since"), until: time("until"))
         let paging = try Pagination(request, perPage: Self.perPage)
-        let result = try await store.auditEntries(filter, limit: paging.limit, offset: paging.offset)
+        let result = try await services.auditor.entries(filter, limit: paging.limit, offset: paging.offset)
         func link(_ p: Int) -> String {
             var items = URLComponents()
             items.queryItems = ["actor", "action", "since", "until"].compactMap { n in text(n).map { URLQueryItem(name: n, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]

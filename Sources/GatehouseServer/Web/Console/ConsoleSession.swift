@@ -9,7 +9,6 @@ import Hummingbird
 struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & DirectoryStore & CompanyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: Sessions<Store>
-    let store: Store
     let renderer: Renderer
     let cookieName: String
 
@@ -20,7 +19,7 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
         var context = context
         var request = request
         context.signedIn = signedIn
-        context.adminCompanies = try await adminCompanies(of: signedIn.person.id)
+        context.adminCompanies = try await sessions.administeredCompanies(personID: signedIn.person.id)
         let frame = Renderer.Frame(signedIn: signedIn, companies: context.adminCompanies)
         if request.method == .post {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
@@ -50,15 +49,6 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
         }
     }
 
-    /// Companies where the user is in the directory and holds Admin at admin.
-    func adminCompanies(of personID: Int64) async throws -> [Company] {
-        var companies: [Company] = []
-        for company in try await store.directoryCompanies(personID: personID) {
-            if try await store.access(companyID: company.id, personID: personID).isCompanyAdmin { companies.append(company) }
-        }
-        return companies
-    }
-
     func errorPage(_ status: HTTPResponse.Status, _ heading: String, _ message: String, frame: Renderer.Frame, context: Context) -> Response {
         let html = renderer.render("error", title: heading, ["heading": heading, "message": message, "requestID": context.requestID], frame: frame)
         return Renderer.html(html, status: status)
@@ -67,9 +57,9 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
 
 /// Resolves `/companies/{cid}` for the console and checks the user administers that company. Anyone else gets
 /// the 403 page, whether the company exists or not, so the console never confirms another tenant's ids.
-struct ConsoleCompanyScope<Store: CompanyStore & DirectoryStore>: RouterMiddleware {
+struct ConsoleCompanyScope<Store: PersonStore & SessionStore & AuditStore & DirectoryStore>: RouterMiddleware {
     typealias Context = AppRequestContext
-    let store: Store
+    let sessions: Sessions<Store>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let signedIn = context.signedIn else { throw ConsoleError.signInRequired }
@@ -78,7 +68,7 @@ struct ConsoleCompanyScope<Store: CompanyStore & DirectoryStore>: RouterMiddlewa
             throw ConsoleError.forbidden("Only a company admin of this company can open its Company Admin pages. Ask one of its admins to grant you the Admin tool at Admin level.")
         }
         // The switcher's list was read a moment ago; check access live, as every gate does.
-        guard try await store.access(companyID: company.id, personID: signedIn.person.id).isCompanyAdmin else {
+        guard try await sessions.administers(company.id, personID: signedIn.person.id) else {
             throw ConsoleError.forbidden("You are no longer a company admin of this company.")
         }
         var context = context

@@ -9,7 +9,6 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     let apps: Apps<Store>
     let installations: Installations<Store>
     let policy: Policy<Store>
-    let store: Store
     let renderer: Renderer
     let clock: any GatehouseCore.Clock
 
@@ -41,7 +40,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     @Sendable func list(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         var rows: [[String: Any]] = []
         for app in try await apps.apps(for: context.caller) {
-            let versions = try await store.versions(appID: app.id)
+            let versions = try await apps.versions(of: app.id, for: context.caller)
             rows.append(["id": app.id, "name": app.name, "versions": versions.map(\.version).joined(separator: ", ").nonEmpty ?? "none", "listed": app.isListed ? "yes" : "no"])
         }
         // The first button keeps the stable test hook `accept-invitation`; ids stay unique on the page.
@@ -88,11 +87,8 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         let now = clock.now
         let newestUnpromoted = versions.filter { $0.status != .promoted }.map(\.id).max()
         let latestPromoted = versions.filter { $0.status == .promoted }.latestDMSA
-        var companies: [Int64: String] = [:]
-        var rows: [[String: String]] = []
-        for view in try await installations.list(ofApp: id) where view.installation.isActive {
-            if companies[view.installation.companyID] == nil { companies[view.installation.companyID] = try await store.company(id: view.installation.companyID)?.name ?? "" }
-            rows.append(["company": companies[view.installation.companyID] ?? "", "version": view.version])
+        let rows: [[String: String]] = try await installations.list(ofApp: id).filter(\.installation.isActive).map { view in
+            ["company": view.companyName, "version": view.version]
         }
         var values: [String: Any] = [
             "name": app.name, "description": app.description ?? "", "listed": app.isListed, "errors": errors, "base": base(id), "csrf": context.csrf,
@@ -251,8 +247,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     @Sendable func marketplace(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         var rows: [[String: String]] = []
         for entry in try await policy.marketplace() {
-            let app = try await store.app(id: entry.appID)
-            rows.append(["name": entry.name, "description": app?.description ?? "", "dmsa": entry.hasDMSAVersion ? "yes" : "no",
+            rows.append(["name": entry.name, "description": entry.description ?? "", "dmsa": entry.hasDMSAVersion ? "yes" : "no",
                          "status": entry.status, "statusClass": entry.isListed ? "active" : "sunset"])
         }
         return Renderer.html(renderer.render("marketplace", title: "Marketplace", ["apps": rows], frame: context.frame()))

@@ -10,7 +10,6 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     let permissions: Permissions<Store>
     let directory: Directory<Store>
     let installations: Installations<Store>
-    let store: Store
     let renderer: Renderer
     let policy: SunsetPolicy
     let clock: any GatehouseCore.Clock
@@ -80,7 +79,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
                 var row: [String: Any] = [
                     "link": "/companies/\(context.company.id)/service_accounts/\(a.id)", "name": a.name, "kind": a.appType.rawValue,
                     "status": a.client.isEnabled ? "active" : "disabled", "created": Renderer.day(a.createdAt),
-                    "lastToken": try await lastIssuance(a).map(Renderer.time) ?? "never",
+                    "lastToken": try await accounts.lastTokenAt(a).map(Renderer.time) ?? "never",
                 ]
                 row.merge(phaseValues()) { a, _ in a }
                 rows.append(row)
@@ -104,12 +103,6 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         if paging.page > 1 { values["prev"] = link(paging.page - 1) }
         if paging.hasNext(total: all.count) { values["next"] = link(paging.page + 1) }
         return Renderer.html(renderer.render("service-accounts", title: "Service Accounts", values, frame: context.frame("service_accounts", flash: ConsoleFlash.from(request))))
-    }
-
-    /// The most recent successful issuance, from the audit log (the account has no column of its own for it).
-    private func lastIssuance(_ account: ServiceAccount) async throws -> Date? {
-        try await store.auditEntries(AuditFilter(action: "token.issue", target: account.client.clientID), limit: 20, offset: 0)
-            .items.first { $0.outcome == "success" }?.at
     }
 
     @Sendable func newForm(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -151,34 +144,31 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let view = try await accounts.show(id, in: context.company)
+        let detail = try await accounts.detail(id, in: context.company)
+        let view = detail.view
         let account = view.account
-        let levels = try await permissions.companyLevels(of: account.contactID, in: context.company)
-        let now = clock.now
-        let secrets = try await accounts.activeSecrets(id, in: context.company)
+        let levels = detail.companyLevels
         let base = base(context, id)
-        let access = try await store.access(companyID: context.company.id, personID: account.contactID)
-        let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items
         let templates = try await permissions.templates(of: context.company)
-        let memberships: [[String: Any]] = projects.filter { access.isMember(ofProject: $0.id) }.map { project in
-            let granted = access.projectLevels[project.id].map(Self.summary) ?? ""
+        let memberships: [[String: Any]] = detail.memberProjects.map { project in
+            let granted = detail.access.projectLevels[project.id].map(Self.summary) ?? ""
             return ["id": project.id, "name": project.displayName, "access": granted.isEmpty ? "None on every tool" : granted, "base": base, "csrf": context.csrf]
         }
-        let audit = try await store.auditEntries(AuditFilter(companyID: context.company.id, target: "service_account:\(id)"), limit: 10, offset: 0).items
+        let audit = detail.recentActivity
         var values: [String: Any] = [
             "name": account.name, "status": account.client.isEnabled ? "active" : "disabled", "enabled": account.client.isEnabled,
             "clientID": account.client.clientID, "kind": account.appType.rawValue, "contactEmail": view.contactEmail,
             "base": base, "csrf": context.csrf, "companyID": context.company.id,
-            "secrets": secrets.map { s in
+            "secrets": detail.secrets.map { s in
                 ["id": s.id, "created": Renderer.time(s.createdAt), "expires": s.expiresAt.map(Renderer.time) ?? "never",
-                 "retirable": secrets.count > 1 && s.isActive(at: now), "base": base, "csrf": context.csrf] as [String: Any]
+                 "retirable": detail.retirable.contains(s.id), "base": base, "csrf": context.csrf] as [String: Any]
             },
             "tools": ToolCatalog.tools(in: .company).map { tool in
                 ["key": tool.key, "label": tool.friendlyName,
                  "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName, "selected": levels[tool] == $0] }] as [String: Any]
             },
             "memberships": memberships,
-            "projects": projects.filter { !access.isMember(ofProject: $0.id) }.map { ["id": $0.id, "name": $0.displayName] },
+            "projects": detail.otherProjects.map { ["id": $0.id, "name": $0.displayName] },
             "templates": templates.map { ["id": $0.id, "name": $0.name] },
             "projectTools": ToolCatalog.tools(in: .project).map { tool in
                 ["key": tool.key, "label": tool.friendlyName, "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName] }] as [String: Any]
@@ -226,8 +216,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
                 tools?[String(key.dropFirst(6).dropLast())] = value
             }
         }
-        let project = try await directory.project(projectID)
-        guard project.companyID == context.company.id else { throw ConsoleError.notFound("project") }
+        let project = try await directory.project(projectID, in: context.company)
         do {
             try await permissions.addMembership(person: account.contactID, to: project, templateID: templateID, tools: tools, by: context.caller)
         } catch let error as ValidationError {
@@ -242,8 +231,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         let id = try id(context)
         let account = try await accounts.account(id, in: context.company)
         guard let projectID = context.parameters.get("pid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("project") }
-        let project = try await directory.project(projectID)
-        guard project.companyID == context.company.id else { throw ConsoleError.notFound("project") }
+        let project = try await directory.project(projectID, in: context.company)
         try await permissions.removeMembership(person: account.contactID, from: project, by: context.caller)
         return Renderer.redirect(base(context, id) + "?done=project-removed")
     }
@@ -290,9 +278,9 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         var values: [String: Any] = ["csrf": context.csrf, "action": "\(base(context, id))/\(action.rawValue)", "back": base(context, id), "buttonClass": "danger"]
         switch action {
         case .resetSecret:
-            let levels = try await permissions.companyLevels(of: view.account.contactID, in: context.company)
-            let access = try await store.access(companyID: context.company.id, personID: view.account.contactID)
-            let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items.filter { access.isMember(ofProject: $0.id) }
+            let detail = try await accounts.detail(id, in: context.company)
+            let levels = detail.companyLevels
+            let projects = detail.memberProjects
             let lostLevels = ToolCatalog.tools(in: .company).filter { levels[$0] != .none }.map { "\($0.friendlyName): \(levels[$0].displayName)" }
             values.merge([
                 "heading": "Reset the secret of “\(name)”?",
