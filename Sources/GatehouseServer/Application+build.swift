@@ -108,7 +108,7 @@ func buildRouter<Store: GatehouseRepository>(
     let routes = runtime.routes
     router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
     router.add(middleware: RequestIDMiddleware(routes: routes, issuer: configuration.resolvedIssuer))
-    router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
+    router.add(middleware: RequestMetricsMiddleware(metrics: configuration.metrics))
 
     let clock = configuration.clock
     let services = Services(store: store, runtime: runtime, configuration: configuration)

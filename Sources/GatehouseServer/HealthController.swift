@@ -40,9 +40,7 @@ struct MetricsEndpoint: Sendable {
         let digest = token.map { SHA256.hash(data: Data($0.utf8)) }
         router.get("metrics") { request, _ in
             if let digest {
-                let presented = request.headers[.authorization].flatMap { value in
-                    value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst("bearer ".count)) : nil
-                }
+                let presented = BearerToken.from(request)
                 // Digests of both sides, so the comparison is constant time over equal lengths.
                 guard let presented, SHA256.hash(data: Data(presented.utf8)) == digest else {
                     throw APIError(.unauthorized, code: "unauthorized", message: "/metrics requires the metrics bearer token",

@@ -45,11 +45,10 @@ struct AdminAuthenticator<Store: AdminTokenStore & SessionStore & PersonStore & 
 
     private func authenticate(_ request: Request, address: String?) async throws -> Actor {
         let challenge: HTTPFields = [.wwwAuthenticate: "Bearer realm=\"gatehouse-admin\""]
-        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
+        guard let token = BearerToken.from(request) else {
             if let cookie = request.cookies[cookieName]?.value { return try await authenticateSession(cookie, request: request) }
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token required", headers: challenge)
         }
-        let token = String(authorization.dropFirst("bearer ".count))
         guard token.utf8.count <= 512 else {
             throw APIError(.unauthorized, code: "unauthorized", message: "admin bearer token is not valid", headers: challenge)
         }

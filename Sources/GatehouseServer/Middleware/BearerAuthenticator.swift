@@ -11,14 +11,9 @@ struct BearerAuthenticator<Repository: ClientStore & AuditStore & CredentialStor
     static var challenge: String { "Bearer realm=\"gatehouse\"" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
+        guard let token = BearerToken.from(request) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required", headers: [.wwwAuthenticate: Self.challenge])
         }
-        // Trimmed on the UTF-8 view: Foundation's `trimmingCharacters` was 8 % of a REST call in the profile.
-        var view = authorization.utf8.dropFirst("bearer ".count)
-        while let first = view.first, first == 0x20 || first == 0x09 { view = view.dropFirst() }
-        while let last = view.last, last == 0x20 || last == 0x09 { view = view.dropLast() }
-        let token = String(Substring(view))
         var context = context
         do {
             context.token = try await tokens.verify(token)

@@ -38,7 +38,7 @@ extension Duration {
 }
 
 /// Counts requests by surface (`rest`, `oauth`, `admin`, `web`) and status, with latency histograms.
-struct MetricsMiddleware: RouterMiddleware {
+struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let metrics: GatehouseMetrics
 

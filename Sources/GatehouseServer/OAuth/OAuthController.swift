@@ -62,10 +62,9 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
 
     /// Procore's `GET /oauth/token/info`.
     @Sendable func tokenInfo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
+        guard let token = BearerToken.from(request) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "Bearer token required", headers: [.wwwAuthenticate: "Bearer realm=\"gatehouse\""])
         }
-        let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard let verified = try? await tokens.verify(token) else {
             throw APIError(.unauthorized, code: "invalid_token", message: "The access token is invalid, expired or revoked",
                            headers: [.wwwAuthenticate: "Bearer realm=\"gatehouse\", error=\"invalid_token\""])
