@@ -468,3 +468,24 @@ public struct PruneReport: Sendable, Equatable {
 public protocol MaintenanceStore: Sendable {
     func prune(_ cutoffs: PruneCutoffs) async throws -> PruneReport
 }
+
+extension CompanyStore {
+    /// Whether the company exists and is active. A deactivated company's service accounts get no tokens and their
+    /// tokens stop, and apps stop acting in it: every one of those checks reads this.
+    public func isActiveCompany(_ id: Int64) async throws -> Bool {
+        try await company(id: id)?.isActive == true
+    }
+}
+
+extension CompanyStore where Self: InstallationStore {
+    /// An app's active installations in active companies, oldest first: where the app may act, and the company
+    /// it acts in when a call names none.
+    public func workingInstallations(appID: Int64) async throws -> [(installation: Installation, company: Company)] {
+        var working: [(Installation, Company)] = []
+        for installation in try await installations(appID: appID).filter(\.isActive).sorted(by: { $0.id < $1.id }) {
+            if let company = try await company(id: installation.companyID), company.isActive { working.append((installation, company)) }
+        }
+        return working
+    }
+}
+

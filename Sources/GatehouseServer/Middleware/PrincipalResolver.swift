@@ -31,7 +31,7 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
             principal = try await self.principal(for: token.record, header: try Self.companyHeader(request))
             // A deactivated company stops every installation acting in it at once. A traditional account's token was
             // already refused by `TokenService.verify`, which checks its company, so only apps are checked here.
-            if principal.kind == .app, try await store.company(id: principal.companyID)?.isActive != true {
+            if principal.kind == .app, try await !store.isActiveCompany(principal.companyID) {
                 throw APIError(.forbidden, code: "company_inactive", message: "Company \(principal.companyID) is deactivated")
             }
         } catch var error as APIError {
@@ -78,11 +78,7 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
         case (nil, .required):
             throw APIError.badRequest("Missing Procore-Company-Id header!", code: "missing_company")
         case (nil, .impliedWhenAbsent):
-            var first: Installation?
-            for candidate in try await store.installations(appID: app.id).filter(\.isActive).sorted(by: { $0.id < $1.id }) {
-                if try await store.company(id: candidate.companyID)?.isActive == true { first = candidate; break }
-            }
-            installation = first
+            installation = try await store.workingInstallations(appID: app.id).first?.installation
         }
         guard let installation else { throw Self.notConnected }
         return Principal(kind: .app, clientID: record.client.clientID, contactID: installation.contactID, companyID: installation.companyID, appID: app.id)

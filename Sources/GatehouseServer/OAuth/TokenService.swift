@@ -45,7 +45,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         guard record.client.isEnabled else {
             throw OAuthError(.invalidClient, "client is disabled", challengeBasic: basic)
         }
-        if let account = record.serviceAccount, try await repository.company(id: account.companyID)?.isActive != true {
+        if let account = record.serviceAccount, try await !repository.isActiveCompany(account.companyID) {
             throw OAuthError(.invalidClient, "the account's company is deactivated", challengeBasic: basic)
         }
         if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: now) {
@@ -169,7 +169,7 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
         if record.serviceAccount != nil, !policy.traditionalAccountsWork(at: clock.now) { throw .sunset }
         if let account = record.serviceAccount {
             let active: Bool
-            do { active = try await repository.company(id: account.companyID)?.isActive == true } catch { throw .unavailable }
+            do { active = try await repository.isActiveCompany(account.companyID) } catch { throw .unavailable }
             guard active else { throw .companyInactive }
         }
         let revoked: Bool

@@ -27,9 +27,7 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         try await gate.authorize(context, .principal)
         var companies: [Company] = []
         if let appID = context.principal.appID {
-            for installation in try await store.installations(appID: appID) where installation.isActive {
-                if let company = try await store.company(id: installation.companyID), company.isActive { companies.append(company) }
-            }
+            companies = try await store.workingInstallations(appID: appID).map(\.company)
         } else if let company = try await store.company(id: context.principal.companyID) {
             companies = [company]
         }

@@ -24,7 +24,9 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
     /// Renames or (de)activates a company. A deactivated company's service accounts get no tokens and every
     /// REST call acting in it is refused, from the next request on every node; nothing is deleted, so
     /// reactivating restores it as it was.
+    /// Company admins may rename their company; only operators (de)activate one.
     func updateCompany(_ company: Company, _ patch: CompanyPatch, by caller: Caller) async throws -> Company {
+        if patch.is_active != nil, !caller.actor.isOperator { throw DomainError.forbidden("only operators activate or deactivate a company") }
         var changed = company
         if let raw = patch.name {
             changed.name = try requiredName(raw, maxLength: 200).value(for: "name")
@@ -132,9 +134,17 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         await auditor.record("directory.remove", by: caller, target: target)
     }
 
-    /// Adds an existing person. A contact of another company is refused (409) by the contact rule.
+    /// Adds an existing person by id, for operators only: a company admin adds an existing user by email, and never
+    /// learns the ids of people outside their company.
     func addToDirectory(personID: Int64, in company: Company, by caller: Caller) async throws -> Person {
+        guard caller.actor.isOperator else { throw DomainError.forbidden("adding by person_id is for operators only; add an existing user by email") }
         guard let person = try await store.person(id: personID) else { throw DomainError.notFound("person") }
+        return try await add(person, to: company, by: caller)
+    }
+
+    /// Adds an existing person. A contact of another company is refused (409) by the contact rule.
+    private func add(_ person: Person, to company: Company, by caller: Caller) async throws -> Person {
+        let personID = person.id
         let target = "company:\(company.id)/person:\(personID)"
         do {
             if let refusal = person.directoryRefusal(joining: company.id) { throw refusal }
@@ -155,7 +165,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         guard let found = try await store.login(email: email)?.person else {
             throw ValidationError("no such user", fields: ["email": "no user has this email; create the user first"])
         }
-        return try await addToDirectory(personID: found.id, in: company, by: caller)
+        return try await add(found, to: company, by: caller)
     }
 
     func directory(of company: Company, limit: Int, offset: Int) async throws -> (items: [DirectoryMember], total: Int) {
