@@ -158,7 +158,7 @@ func buildRouter<Store: GatehouseRepository>(
     MeController(store: store).addRoutes(to: restImplied)
     CompaniesController(store: store).addRoutes(impliedCompany: restImplied, to: restScoped)
     ProjectsController(store: store, directory: services.directory, permissions: services.permissions).addRoutes(to: restScoped)
-    RFIController(store: store, auditor: services.auditor, clock: clock).addRoutes(to: restScoped)
+    RFIController(store: store, rfis: services.rfis).addRoutes(to: restScoped)
 
     // Admin: who calls is proven once; where they may act is the group's business.
     let admin = router.group("admin/v1")

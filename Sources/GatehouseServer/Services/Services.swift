@@ -17,6 +17,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let operatorTokens: OperatorTokens<Store>
     let sessions: Sessions<Store>
     let credentials: CredentialLifecycle<Store>
+    let rfis: RFIs<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -35,6 +36,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
         installations = Installations(store: store, auditor: auditor, clock: clock, contactDomain: domain, retention: configuration.reinstallRetention)
         policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
         keys = Keys(ring: runtime.keys, auditor: auditor)
+        rfis = RFIs(store: store, auditor: auditor, clock: clock)
         operatorTokens = OperatorTokens(store: store, auditor: auditor)
         sessions = Sessions(
             store: store, auditor: auditor, passwords: passwords, clock: clock,
