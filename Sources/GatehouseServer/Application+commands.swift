@@ -50,8 +50,9 @@ public func createAdminToken(name: String, configuration: GatehouseConfiguration
     try await configuration.withDatabase(logger: logger) { database in
         let store = SQLStore(database: database, clock: configuration.clock)
         try await store.migrate(logger: logger)
-        let token = ClientSecret.generate()
-        _ = try await store.createAdminToken(name: name, hash: try configuration.loadMasterKeys().secretHasher.hash(token), at: configuration.clock.now)
+        let tokens = OperatorTokens(store: store, auditor: Auditor(store: store, clock: configuration.clock))
+        let token = try await tokens.create(name: name, hasher: try configuration.loadMasterKeys().secretHasher, at: configuration.clock.now,
+                                            by: Caller(.operator(name: "cli")))
         return token.value
     }
 }

@@ -60,6 +60,9 @@ def test_admin_token_create_list_and_revoke():
         assert code == 200 and companies == []
         code, tokens = status(base + "/admin/v1/admin_tokens", token)
         assert code == 200 and tokens[0]["name"] == "deploy-bot" and tokens[0]["last_used_at"] is not None
+        code, rows = status(base + "/admin/v1/audit?action=admin_token.create", token)
+        assert code == 200 and len(rows) == 1, rows
+        assert rows[0]["actor"] == "operator:cli" and rows[0]["target"] == f"admin_token:{token_id}", "creation is audited, as revocation is"
 
         revoked = run("admin-token", "revoke", token_id, data=data)
         assert revoked.returncode == 0, revoked.stderr
