@@ -3,6 +3,7 @@ import GatehouseCore
 import GatehouseStore
 
 /// The admin API's JSON shapes. Kept apart from the domain types so the wire format is explicit.
+/// A company on every door: the admin API and Procore's `/rest/v1.0/companies` share one shape.
 struct CompanyBody: Encodable {
     let id: Int64
     let name: String

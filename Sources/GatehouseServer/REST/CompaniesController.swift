@@ -31,7 +31,7 @@ struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore &
         } else if let company = try await store.company(id: context.principal.companyID) {
             companies = [company]
         }
-        return try Pagination.respond(companies.map(CompanyRESTBody.init), request, context)
+        return try Pagination.respond(companies.map(CompanyBody.init), request, context)
     }
 
     @Sendable func companyProjects(_ request: Request, context: RESTRequestContext) async throws -> Response {

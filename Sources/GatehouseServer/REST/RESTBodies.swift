@@ -39,13 +39,6 @@ struct UserBody: Encodable {
     }
 }
 
-struct CompanyRESTBody: Encodable {
-    let id: Int64
-    let name: String
-    let is_active: Bool
-    init(_ c: Company) { id = c.id; name = c.name; is_active = c.isActive }
-}
-
 /// A permission template with its tools, in the shape Procore's templates endpoint uses.
 struct TemplateBody: Encodable {
     struct ToolLevel: Encodable {
