@@ -33,7 +33,6 @@ def name(max_length):
     """A required name: some visible character, at most `max_length` characters, no NUL."""
     return {"type": "string", "pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$", "maxLength": max_length}
 NS, NI = nullable("string"), nullable("integer")
-LEVELS = ["none", "read_only", "standard", "admin"]
 LEVEL = {"type": "string", "description": "A permission level: none, readonly, standard or admin (each tool allows some of them)."}
 TOOLS = {"type": "object", "additionalProperties": LEVEL, "description": "Tool name to level, e.g. {\"directory\": \"standard\"}."}
 

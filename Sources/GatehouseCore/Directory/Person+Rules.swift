@@ -8,7 +8,7 @@ public enum PersonRules {
 
     public static func isPlausibleEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(where: \.isWhitespace) && email.textLength <= 254
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(where: \.isWhitespace) && email.textLength <= Limits.email
     }
 
     /// A user's email: normalized to lower case, plausible, and outside the domain reserved for contacts,

@@ -40,14 +40,14 @@ public struct ProjectDraft: Sendable, Decodable {
     /// where the fields sit in the caller's body (`project.` on the REST surface, which wraps them).
     public func validated(companyID: Int64, fieldPrefix: String = "", now: Date) throws(ValidationError) -> Project {
         var fields: [String: String] = [:]
-        let name = requiredName(name, maxLength: 200).value(for: fieldPrefix + "name", into: &fields)
+        let name = requiredName(name, maxLength: Limits.projectName).value(for: fieldPrefix + "name", into: &fields)
         if let code = cleaned(country_code), code.count != 2 || !code.allSatisfy(\.isLetter) {
             fields[fieldPrefix + "country_code"] = "must be an ISO 3166-1 alpha-2 code"
         }
         if let zone = cleaned(time_zone), TimeZone(identifier: zone) == nil { fields[fieldPrefix + "time_zone"] = "unknown time zone" }
         for (key, value) in [("display_name", display_name), ("project_number", project_number), ("stage", stage), ("address", address),
                              ("city", city), ("state_code", state_code), ("zip", zip)] {
-            if let value, value.textLength > 255 { fields[fieldPrefix + key] = "at most 255 characters" }
+            if let value, value.textLength > Limits.projectField { fields[fieldPrefix + key] = "at most \(Limits.projectField) characters" }
         }
         guard fields.isEmpty, let name else { throw ValidationError("invalid project", fields: fields) }
         return Project(

@@ -15,7 +15,7 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
     let credentials: CredentialLifecycle<Store>
 
     func create(name raw: String?, by caller: Caller) async throws -> (App, ClientSecret) {
-        let name = try requiredName(raw, maxLength: 100).value(for: "name")
+        let name = try requiredName(raw, maxLength: Limits.appName).value(for: "name")
         let owner = Self.owner(of: caller)
         guard caller.actor.isOperator || owner != nil else { throw DomainError.forbidden("only an operator or a signed-in user can create apps") }
         let secret = ClientSecret.generate()
@@ -48,7 +48,7 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
     func update(_ id: Int64, name raw: String?, description: String?, listed: Bool, by caller: Caller) async throws -> App {
         let app = try await app(id, for: caller)
         var fields: [String: String] = [:]
-        let name = requiredName(raw, maxLength: 100).value(for: "name", into: &fields)
+        let name = requiredName(raw, maxLength: Limits.appName).value(for: "name", into: &fields)
         if let description, description.textLength > 2000 { fields["description"] = "at most 2000 characters" }
         let description = cleaned(description)
         guard fields.isEmpty, let name else { throw ValidationError("invalid app", fields: fields) }
@@ -66,7 +66,7 @@ struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore 
             throw DomainError.forbidden("only the app's owner can add collaborators")
         }
         let email = cleaned(raw)?.lowercased() ?? ""
-        guard email.count <= 254, email.split(separator: "@").count == 2, !email.hasPrefix("@"), !email.hasSuffix("@") else {
+        guard email.count <= Limits.email, email.split(separator: "@").count == 2, !email.hasPrefix("@"), !email.hasSuffix("@") else {
             throw ValidationError("invalid email", fields: ["email": "must be an email address"])
         }
         try await store.inviteCollaborator(appID: app.id, email: email, at: clock.now)

@@ -13,7 +13,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
     // MARK: companies
 
     func createCompany(name raw: String?, by caller: Caller) async throws -> Company {
-        let name = try requiredName(raw, maxLength: 200).value(for: "name")
+        let name = try requiredName(raw, maxLength: Limits.companyName).value(for: "name")
         let company = try await store.createCompany(name: name)
         await auditor.record("company.create", by: caller, target: "company:\(company.id)")
         return company
@@ -29,7 +29,7 @@ struct Directory<Store: CompanyStore & ProjectStore & PersonStore & DirectorySto
         if patch.is_active != nil, !caller.actor.isOperator { throw DomainError.forbidden("only operators activate or deactivate a company") }
         var changed = company
         if let raw = patch.name {
-            changed.name = try requiredName(raw, maxLength: 200).value(for: "name")
+            changed.name = try requiredName(raw, maxLength: Limits.companyName).value(for: "name")
         }
         if let active = patch.is_active { changed.isActive = active }
         guard let updated = try await store.updateCompany(changed) else { throw DomainError.notFound("company") }

@@ -27,7 +27,7 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
     // MARK: templates
 
     static func templateName(_ raw: String?) throws(ValidationError) -> String {
-        try requiredName(raw, maxLength: 200).value(for: "name")
+        try requiredName(raw, maxLength: Limits.templateName).value(for: "name")
     }
 
     func createTemplate(name: String?, projectID: Int64?, tools: [String: String]?, in company: Company, by caller: Caller) async throws -> PermissionTemplate {
