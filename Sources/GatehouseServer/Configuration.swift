@@ -108,6 +108,8 @@ extension GatehouseConfiguration {
     public static let minimumAdminTokenLength = 32
 
     /// Refuses settings that must stop start-up, with a message that says what to do.
+    /// Every range a setting must fall in, checked once, here, whichever way the configuration was made (the
+    /// `serve` command's flags and environment, a test, an embedding program). The messages name the flags.
     public func validate() throws {
         if let adminToken, !adminToken.isEmpty, adminToken.count < Self.minimumAdminTokenLength {
             throw ConfigurationError(
@@ -115,5 +117,25 @@ extension GatehouseConfiguration {
                 + "Generate one with `openssl rand -base64 32`, or use `gatehouse admin-token create NAME`."
             )
         }
+        func check(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigurationError(message) } }
+        try check((1...86_400).contains(tokenTTL), "--token-ttl must be between 1 and 86400 seconds")
+        try check(rateLimits.hourly > 0 && rateLimits.spike > 0 && rateLimits.spikeWindow > 0, "rate limits must be positive")
+        try check(failurePolicy.perAddress > 0 && failurePolicy.perCredential > 0, "failure limits must be positive")
+        try check((60...(30 * 86_400)).contains(sessionLifetime) && sessionIdleTimeout >= 60 && sessionIdleTimeout <= sessionLifetime,
+                  "--session-lifetime must be 60 s to 30 days, and --session-idle-timeout 60 s up to the lifetime")
+        if let domain = contactEmailDomain {
+            try check(domain.contains(".") && domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }),
+                      "--contact-email-domain must be a domain name such as serviceaccounts.example.com")
+        }
+        try check((0...(365 * 86_400)).contains(reinstallRetention), "--reinstall-retention-days must be 0 to 365")
+        try check(auditRetentionDays >= 0, "--audit-retention-days must be 0 (keep forever) or more")
+        try check(idleTimeout >= .seconds(1) && idleTimeout <= .seconds(3600), "--idle-timeout must be 1 to 3600 seconds")
+        try check(shutdownDrain >= .zero && shutdownDrain <= .seconds(600), "--shutdown-drain must be 0 to 600 seconds")
+        try check(shutdownTimeout >= .seconds(1) && shutdownTimeout <= .seconds(3600), "--shutdown-timeout must be 1 to 3600 seconds")
+        try check((1024...(1024 * 1024)).contains(maxHeaderBytes), "--max-header-bytes must be 1024 to 1048576")
+        try check((1_000...10_000_000).contains(cacheEntries), "--cache-entries must be 1000 to 10000000")
+        try check(maxConnections >= 1, "--max-connections must be at least 1")
+        if let metricsToken { try check(metricsToken.count >= 16, "the metrics token must be at least 16 characters") }
+        if let metricsAddress { try check((1...65_535).contains(metricsAddress.port), "--metrics-address must be host:port, such as 127.0.0.1:9090") }
     }
 }
