@@ -55,12 +55,14 @@ struct RateLimitBatchingTests {
         try await TestApp.run(kind) { app in
             let store = CountingStore(app.runtime.store)
             let policy = RateLimitPolicy(hourly: 1_000_000, spike: 1_000_000, spikeWindow: 10)
-            let node = RateLimiter(policy: policy, shared: store, flushInterval: .milliseconds(50))
+            // 200 ms, so the bound below holds however slowly a loaded machine (the whole suite runs in parallel on two
+            // cores) gets through the 1,000 calls: up to 20 s. With one statement per call it would be 1,000.
+            let node = RateLimiter(policy: policy, shared: store, flushInterval: .milliseconds(200))
             for _ in 0..<1_000 { _ = try await node.hit(clientID: "busy", companyID: 7, now: Self.now) }
             let statements = store.statements.load(ordering: .relaxed)
             #expect(statements < 100, "\(statements) statements for 1,000 requests")
             // Once the interval has passed, the next request sends what was counted: the table holds all of it.
-            try await Task.sleep(for: .milliseconds(60))
+            try await Task.sleep(for: .milliseconds(250))
             let decision = try await node.hit(clientID: "busy", companyID: 7, now: Self.now)
             #expect(decision.remaining == 1_000_000 - 1_001)
             let table = try await app.runtime.store.add([RateCount(bucket: "h:busy:7", windowStart: policy.hourWindow(Self.now))], pruneBefore: nil)
