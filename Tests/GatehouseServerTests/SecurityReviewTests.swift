@@ -78,14 +78,7 @@ struct SecurityReviewTests {
         }
     }
 
-    struct Assertion: JWTPayload {
-        let iss: String
-        let sub: String
-        let aud: String
-        let exp: Int
-        let jti: String
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
+    typealias Assertion = CredentialLifecycleTests.Assertion
 
     /// A service account that authenticates with `private_key_jwt`, and a signer for its key.
     static func assertionClient(_ app: TestApp, company: Int64, name: String) async throws -> (account: TestApp.Account, signer: JWTKeyCollection) {
