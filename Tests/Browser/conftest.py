@@ -46,12 +46,13 @@ FAR_SUNSET = ["--traditional-deprecated-at", "2100-01-01", "--traditional-creati
               "--traditional-sunset-at", "2100-01-03"]
 
 
-def start_gatehouse(data, *args, env=None, port=None, output=subprocess.DEVNULL, scheme="http"):
+def start_gatehouse(data, *args, env=None, port=None, output=subprocess.DEVNULL, errors=subprocess.STDOUT, text=False, scheme="http"):
     """Starts `gatehouse serve` on a free port with the data directory `data` and the extra `args`, and waits until
-    it accepts connections. Answers (process, base URL); the caller stops it."""
+    it accepts connections. Answers (process, base URL); the caller stops it. The one way the suite starts the
+    binary: `output` and `errors` say where its stdout and stderr go (stderr joins stdout by default)."""
     port = port or free_port()
     process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data, *args],
-                               env=env, stdout=output, stderr=subprocess.STDOUT)
+                               env=env, stdout=output, stderr=errors, text=text)
     for _ in range(400):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()

@@ -11,23 +11,12 @@ import threading
 import time
 import urllib.request
 
-from conftest import free_port
+from conftest import free_port, start_gatehouse
 from test_process_limits import binary
 
 
 def start(data, token):
-    port = free_port()
-    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
-    process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            return process, base
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("the server did not start")
+    return start_gatehouse(data, env=dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning"))
 
 
 def admin(base, token, method, path, body=None):

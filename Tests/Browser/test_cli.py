@@ -7,7 +7,6 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
@@ -47,15 +46,7 @@ def test_admin_token_create_list_and_revoke():
         assert token not in listed.stdout, "the token itself is never listed"
 
         env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=secrets.token_urlsafe(32), LOG_LEVEL="warning")
-        server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
+        server, base = start_gatehouse(data, env=env, port=port)
         code, companies = status(base + "/admin/v1/companies", token)
         assert code == 200 and companies == []
         code, tokens = status(base + "/admin/v1/admin_tokens", token)
@@ -91,16 +82,8 @@ def test_company_project_and_people_commands_against_a_live_server():
     port = free_port()
     token = secrets.token_urlsafe(32)
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
-    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_gatehouse(data, env=env, port=port)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
         created = cli("companies", "create", "Acme", base=base, token=token)
         assert created.returncode == 0, created.stderr
         company = json.loads(created.stdout)["id"]
@@ -137,15 +120,8 @@ def test_serve_logs_one_json_object_per_line():
     data = tempfile.mkdtemp(prefix="gatehouse-logs-")
     port = free_port()
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=secrets.token_urlsafe(32), LOG_LEVEL="info")
-    server = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data, "--log-format", "json"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server, _ = start_gatehouse(data, "--log-format", "json", env=env, port=port, output=subprocess.PIPE, errors=subprocess.PIPE, text=True)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
         status(f"http://127.0.0.1:{port}/admin/v1/companies", "wrong-token-wrong-token-wrong-token")
     finally:
         server.terminate()

@@ -9,7 +9,6 @@ import secrets
 import shutil
 import signal
 import sqlite3
-import subprocess
 import tempfile
 import threading
 import time
@@ -17,8 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from conftest import Http, free_port
-from test_process_limits import binary
+from conftest import FAR_SUNSET, Http, free_port, start_gatehouse
 
 
 def test_every_answered_token_is_audited_after_sigkill():
@@ -26,17 +24,8 @@ def test_every_answered_token_is_audited_after_sigkill():
     port = free_port()
     admin_token = secrets.token_urlsafe(32)
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=admin_token, LOG_LEVEL="warning")
-    process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data,
-                                "--traditional-deprecated-at", "2100-01-01", "--traditional-creation-blocked-at", "2100-01-02",
-                                "--traditional-sunset-at", "2100-01-03"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_gatehouse(data, *FAR_SUNSET, env=env, port=port)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/health").read()
-                break
-            except OSError:
-                time.sleep(0.1)
         http = Http(base, admin_token)
         company = http.admin("POST", "/companies", {"name": "Crash Co"})["id"]
         account = http.admin("POST", f"/companies/{company}/service_accounts", {"name": "Crash", "app_type": "custom"})

@@ -6,12 +6,11 @@ import os
 import secrets
 import shutil
 import socket
-import subprocess
 import tempfile
 import time
 import urllib.request
 
-from conftest import binary, free_port  # binary is re-exported: the other binary tests import it from here
+from conftest import binary, free_port, start_gatehouse  # binary is re-exported: the other binary tests import it from here
 
 
 def get_health(sock, close=False):
@@ -26,15 +25,9 @@ def test_connections_past_the_cap_wait_for_a_free_one():
     data = tempfile.mkdtemp(prefix="gatehouse-limits-")
     port = free_port()
     env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=secrets.token_urlsafe(32), LOG_LEVEL="warning")
-    process = subprocess.Popen([binary(), "serve", "--port", str(port), "--data-directory", data, "--max-connections", "2"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process, _ = start_gatehouse(data, "--max-connections", "2", env=env, port=port)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health").read()
         time.sleep(0.5)  # the probe's connection has closed
         first = socket.create_connection(("127.0.0.1", port), timeout=5)
         second = socket.create_connection(("127.0.0.1", port), timeout=5)
