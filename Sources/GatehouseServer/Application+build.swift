@@ -131,6 +131,7 @@ func buildRouter<Store: GatehouseRepository>(
     openAPI.addRoutes(to: pages)
     let console = pages.group()
         .add(middleware: ConsoleSession(sessions: services.sessions, renderer: renderer, cookieName: configuration.sessionCookieName))
+        .add(middleware: ConsoleCSRF())
     let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(sessions: services.sessions))
         .group(context: ConsoleCompanyContext.self)
     let signedIn = console.group(context: ConsoleRequestContext.self)

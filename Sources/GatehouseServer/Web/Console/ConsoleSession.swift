@@ -3,9 +3,9 @@ import GatehouseCore
 import GatehouseStore
 import Hummingbird
 
-/// Guards every console page: a live session (else the sign-in page), a valid CSRF token on every POST (bound
-/// to the session), and the companies the user administers for the switcher. Errors below it become pages in
-/// the same layout; no stack trace or SQL ever reaches one.
+/// Guards every console page: a live session (else the sign-in page), and the companies the user administers for
+/// the switcher. Errors below it (``ConsoleCSRF``'s included) become pages in the same layout; no stack trace or
+/// SQL ever reaches one.
 struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & DirectoryStore & CompanyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: Sessions<Store>
@@ -17,19 +17,15 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
             return Renderer.redirect("/login")
         }
         var context = context
-        var request = request
         context.signedIn = signedIn
         context.adminCompanies = try await sessions.administeredCompanies(personID: signedIn.person.id)
         let frame = Renderer.Frame(signedIn: signedIn, companies: context.adminCompanies)
-        if request.method == .post {
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
-            context.form = (try? FormURLEncoded.parse(String(buffer: body))) ?? [:]
-            guard let token = context.form["csrf_token"], constantTimeEquals(token, signedIn.session.csrfToken) else {
-                return errorPage(.forbidden, "This form has expired", "The form was not sent from this session. Go back, reload the page and try again.", frame: frame, context: context)
-            }
-        }
         do {
             return try await next(request, context)
+        } catch ConsoleError.csrf {
+            return errorPage(.forbidden, "This form has expired", "The form was not sent from this session. Go back, reload the page and try again.", frame: frame, context: context)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw error   // a body past the upload limit is refused as on every other route
         } catch ConsoleError.signInRequired {
             return Renderer.redirect("/login")
         } catch ConsoleError.forbidden(let message) {
@@ -52,6 +48,24 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
     func errorPage(_ status: HTTPResponse.Status, _ heading: String, _ message: String, frame: Renderer.Frame, context: Context) -> Response {
         let html = renderer.render("error", title: heading, ["heading": heading, "message": message, "requestID": context.requestID], frame: frame)
         return Renderer.html(html, status: status)
+    }
+}
+
+/// Every console POST: its form read once, and its CSRF token checked against the signed-in session's, in
+/// constant time. Its own job, right after ``ConsoleSession`` (which renders the refusal as a page), so that no
+/// page handler sees a form whose token did not match.
+struct ConsoleCSRF: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post else { return try await next(request, context) }
+        guard let signedIn = context.signedIn else { throw ConsoleError.signInRequired }
+        var request = request
+        var context = context
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        context.form = (try? FormURLEncoded.parse(String(buffer: body))) ?? [:]
+        guard let token = context.form["csrf_token"], constantTimeEquals(token, signedIn.session.csrfToken) else { throw ConsoleError.csrf }
+        return try await next(request, context)
     }
 }
 
