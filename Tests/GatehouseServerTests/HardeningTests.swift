@@ -45,12 +45,18 @@ struct HardeningTests {
     func aNULInTheURLIsRefusedWith400(_ kind: StoreKind) async throws {
         try await TestApp.run(kind) { app in
             let company = try await app.createCompany()
-            for path in ["/audit?action=a%00b&company_id=\(company)", "/audit?actor=%00", "/keys/abc%00def", "/companies/\(company)/audit?action=x%00"] {
-                let response = try await app.admin(.get, path)
+            // Each on a method its path serves (`/keys/{kid}` is DELETE only).
+            for (method, path) in [(HTTPRequest.Method.get, "/audit?action=a%00b&company_id=\(company)"), (.get, "/audit?actor=%00"),
+                                   (.delete, "/keys/abc%00def"), (.get, "/companies/\(company)/audit?action=x%00")] {
+                let response = try await app.admin(method, path)
                 #expect(response.status == .badRequest, "\(path)")
                 #expect(response.errorFields["url"] == "contains %00", "\(path)")
             }
             #expect(try await app.admin(.get, "/audit?action=a%01b").status == .ok, "other escapes are ordinary text")
+            // A method the path does not serve never reaches a handler: 405 with Allow, as without the NUL.
+            let trace = try await app.admin(.trace, "/audit?since=%00")
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.header("Allow") != nil)
         }
     }
 

@@ -27,7 +27,9 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         let path = request.uri.path
         do {
-            if request.urlHasEncodedNUL {
+            // Only on a method the path serves: any other request never reaches a handler, and answers 405 or 404
+            // below like every unmatched one (schemathesis sends TRACE with %00 and expects 405).
+            if request.urlHasEncodedNUL, routes.allowedMethods(for: path).contains(request.method.rawValue) {
                 throw APIError.badRequest("the URL must not contain a NUL character (%00)", code: "invalid_request", fields: ["url": "contains %00"])
             }
             var response = try await next(request, context)
