@@ -63,4 +63,26 @@ struct PaginationTests {
             #expect(result.header("Total") == "1")
         }
     }
+
+    /// Every parameter Gatehouse reads holds one value. A repeated one (`?per_page=&per_page=7`, found by the
+    /// contract run's fuzzer on the audit log) is a 400 naming it, never whichever copy the reader saw first.
+    @Test
+    func aRepeatedParameterIs400NamingIt() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, account, token) = try await app.tenant()
+            try await app.grant(company: company, person: account.contactID, ["portfolio": "readonly"])
+            let rest = try await app.rest(.get, "/rest/v1.0/companies/\(company)/projects?page=1&page=2", token: token, company: company)
+            #expect(rest.status == .badRequest)
+            #expect(rest.errorFields["page"] == "must be given once")
+
+            for query in ["per_page=&per_page=7", "action=a&action=b", "since=0&since=1", "company_id=1&company_id=1"] {
+                let audit = try await app.admin(.get, "/audit?\(query)")
+                let name = String(query.prefix { $0 != "=" })
+                #expect(audit.status == .badRequest, "\(query)")
+                #expect(audit.errorFields[name] == "must be given once", "\(query)")
+            }
+            // Different names are no repetition, and other parameters (Procore's `filters[...]`) are not read.
+            #expect(try await app.admin(.get, "/audit?page=1&per_page=5&x=1&x=2").status == .ok)
+        }
+    }
 }

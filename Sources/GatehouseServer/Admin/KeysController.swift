@@ -57,8 +57,8 @@ enum AuditQuery {
     static func respond<Store: AuditStore>(_ request: Request, _ context: some GatehouseRequestContext, store: Store, company: Int64?) async throws -> Response {
         let query = request.query
         let companyID = try company ?? query.integer("company_id", in: 1...Int64.max)
-        var filter = AuditFilter(companyID: companyID, actor: query.text("actor"), action: query.text("action"))
-        if let outcome = query.text("outcome") {
+        var filter = AuditFilter(companyID: companyID, actor: try query.text("actor"), action: try query.text("action"))
+        if let outcome = try query.text("outcome") {
             guard Self.outcomes.contains(outcome) else {
                 throw QueryReader.invalid("outcome", "one of \(Self.outcomes.joined(separator: ", "))")
             }

@@ -68,21 +68,36 @@ enum RequestNumber {
 /// console shows the same message on its page or beside its field.
 struct QueryReader: Sendable {
     let parameters: [Substring: Substring]
+    /// Names given more than once (`?per_page=&per_page=7`). Every parameter Gatehouse reads is a single value,
+    /// so reading one of these is a 400: taking the first or the last would answer a question nobody asked.
+    let repeated: Set<Substring>
 
     init(_ request: Request) {
         var parameters: [Substring: Substring] = [:]
-        for (key, value) in request.uri.queryParameters where parameters[key] == nil { parameters[key] = value }
+        var repeated: Set<Substring> = []
+        for (key, value) in request.uri.queryParameters {
+            if parameters[key] == nil { parameters[key] = value } else { repeated.insert(key) }
+        }
         self.parameters = parameters
+        self.repeated = repeated
     }
 
-    func text(_ name: String) -> String? { parameters[name[...]].map(String.init) }
+    /// The one value of `name`, or nil when absent; a 400 naming it when it is given more than once.
+    private func single(_ name: String) throws -> Substring? {
+        guard let value = parameters[name[...]] else { return nil }
+        if repeated.contains(name[...]) { throw Self.invalid(name, "given once") }
+        return value
+    }
+
+    /// An optional text parameter (a filter or a search term), given at most once.
+    func text(_ name: String) throws -> String? { try single(name).map(String.init) }
 
     func contains(_ name: String) -> Bool { parameters[name[...]] != nil }
 
     /// An optional integer in `range`. Absent is nil; anything else outside the range, or not an integer, is a
     /// 400 naming the parameter, so `?company_id=` never silently means "no filter".
     func integer(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
-        guard let raw = parameters[name[...]] else { return nil }
+        guard let raw = try single(name) else { return nil }
         guard case .integer(let value) = RequestNumber.parse(raw), range.contains(value) else {
             throw Self.invalid(name, Self.describe(range))
         }
@@ -92,7 +107,7 @@ struct QueryReader: Sendable {
     /// An integer with a default, at least `range.lowerBound`; above `range.upperBound` (however far, even past
     /// 64 bits) it is clamped to it. Page numbers and sizes read this way: a page past the end is an empty page.
     func clamped(_ name: String, in range: ClosedRange<Int64>, default value: Int64) throws -> Int64 {
-        guard let raw = parameters[name[...]] else { return value }
+        guard let raw = try single(name) else { return value }
         switch RequestNumber.parse(raw) {
         case .integer(let number) where number >= range.lowerBound: return min(number, range.upperBound)
         case .tooLarge: return range.upperBound
@@ -103,7 +118,7 @@ struct QueryReader: Sendable {
     /// An optional time bound: ISO 8601 (`2026-11-30T08:00:00Z`), the console's `datetime-local` form
     /// (`2026-11-30T08:00`, UTC) or Unix seconds, in the years 1970 to 9999. Anything else is a 400.
     func time(_ name: String) throws -> Date? {
-        guard let raw = parameters[name[...]] else { return nil }
+        guard let raw = try single(name) else { return nil }
         let date: Date?
         switch RequestNumber.parse(raw) {
         case .integer(let seconds):

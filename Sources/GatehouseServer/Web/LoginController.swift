@@ -110,7 +110,7 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
 
     /// The company switcher's target: a GET form, so it works without JavaScript.
     @Sendable func switchCompany(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        guard let id = request.query.text("company").flatMap(RequestNumber.id), context.adminCompanies.contains(where: { $0.id == id }) else {
+        guard let id = (try? request.query.text("company")).flatMap { $0.flatMap(RequestNumber.id) }, context.adminCompanies.contains(where: { $0.id == id }) else {
             return Renderer.redirect("/")
         }
         return Renderer.redirect("/companies/\(id)/service_accounts")

@@ -154,7 +154,10 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     /// The company's own log, filtered by actor, action and a UTC time range (`datetime-local` values).
     @Sendable func audit(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let query = request.query
-        func text(_ name: String) -> String? { cleaned(query.text(name)) }
+        // Each filter is read once, up front: a repeated one is the console's 400 page, like a repeated `page`.
+        var filled: [String: String] = [:]
+        for name in ["actor", "action", "since", "until"] { filled[name] = try cleaned(query.text(name)) }
+        func text(_ name: String) -> String? { filled[name] }
         var filterError: String?
         func time(_ name: String) -> Date? {
             guard text(name) != nil else { return nil }

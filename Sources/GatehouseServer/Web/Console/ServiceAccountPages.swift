@@ -63,7 +63,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     // MARK: list and create
 
     @Sendable func list(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        let query = cleaned(request.query.text("q"))
+        let query = cleaned(try request.query.text("q"))
         let paging = try Pagination(request, perPage: Self.perPage)
         // Traditional accounts (custom or marketplace) first, then the contacts of installed DMSA apps, which act
         // as service accounts here too; their credentials belong to the app's developer.
