@@ -84,8 +84,11 @@ rest_fixture
 run "REST (access token)" --mode positive -H "Authorization: Bearer $ACCESS" -H "Procore-Company-Id: $COMPANY" --include-path-regex '^/rest/'
 authenticated REST
 # Negative mode without the fixed company header: schemathesis generates and breaks it like any other parameter.
+# No stateful phase here: its inferred links feed a response's integer `id` into the `Procore-Company-Id` header,
+# and schemathesis 4.32 then fails in its own client ("Header part (119) … must be of type str or bytes, not
+# <class 'int'>") before a request is sent. The positive run above covers the stateful sequences.
 rest_fixture
-run "REST, requests the document forbids (access token)" --mode negative -H "Authorization: Bearer $ACCESS" --include-path-regex '^/rest/'
+run "REST, requests the document forbids (access token)" --mode negative --phases examples,coverage,fuzzing -H "Authorization: Bearer $ACCESS" --include-path-regex '^/rest/'
 authenticated "negative REST"
 run "OAuth and operations (no credentials)" --include-path-regex '^/(oauth|\.well-known|health|ready|openapi\.json|docs/api)'
 echo "contract ok: no failures"

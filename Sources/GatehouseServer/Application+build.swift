@@ -77,6 +77,9 @@ public func buildApplication(
         logger: logger
     )
     app.addServices(DatabaseService(database: database))
+    if let accessLog = configuration.accessLog {
+        app.addServices(AccessLogService(log: accessLog))
+    }
     if let metricsAddress = configuration.metricsAddress {
         // Its own listener, so the scrape port can stay on a private interface.
         let metricsRouter = Router()
@@ -107,7 +110,9 @@ func buildRouter<Store: GatehouseRepository>(
     let router = Router(context: AppRequestContext.self)
     let routes = runtime.routes
     router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
-    router.add(middleware: RequestIDMiddleware(routes: routes, issuer: configuration.resolvedIssuer))
+    router.add(middleware: RequestIDMiddleware(issuer: configuration.resolvedIssuer))
+    router.add(middleware: AccessLogMiddleware(log: configuration.accessLog))
+    router.add(middleware: ErrorRenderingMiddleware(routes: routes))
     router.add(middleware: RequestMetricsMiddleware(metrics: configuration.metrics))
 
     let clock = configuration.clock

@@ -83,6 +83,9 @@ public struct GatehouseConfiguration: Sendable {
     public var secureCookies: Bool { resolvedIssuer.lowercased().hasPrefix("https://") }
     public var sessionCookieName: String { secureCookies ? "__Host-gh_session" : "gh_session" }
     public var csrfCookieName: String { secureCookies ? "__Host-gh_csrf" : "gh_csrf" }
+    /// The batched access log `gatehouse serve` writes (see ``AccessLog``). When nil, each request's line goes
+    /// through the application's logger instead, which suits an embedding application and the tests.
+    public var accessLog: AccessLog? = nil
     /// Where `/metrics` reads from; one per application unless shared on purpose.
     public var metrics = GatehouseMetrics()
 

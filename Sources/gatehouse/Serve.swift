@@ -164,11 +164,12 @@ struct Serve: AsyncParsableCommand {
             configuration.metricsAddress = (String(address[..<colon]), port)
         }
 
-        switch logFormat ?? env["GATEHOUSE_LOG_FORMAT"] ?? "text" {
-        case "text": break
-        case "json": LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
-        case let other: throw ValidationError("--log-format must be text or json, not \(other)")
+        guard let format = AccessLog.Format(rawValue: logFormat ?? env["GATEHOUSE_LOG_FORMAT"] ?? "text") else {
+            throw ValidationError("--log-format must be text or json, not \(logFormat ?? env["GATEHOUSE_LOG_FORMAT"] ?? "")")
         }
+        if format == .json { LoggingSystem.bootstrap { label in JSONLogHandler(label: label) } }
+        // The access log in the same format, written in batches off the request path (issue 27).
+        configuration.accessLog = AccessLog(format: format, onDrop: { [metrics = configuration.metrics] count in metrics.accessLogDropped(count) })
         var logger = Logger(label: "gatehouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 

@@ -25,6 +25,11 @@ public final class GatehouseMetrics: Sendable {
             .recordNanoseconds(duration.nanoseconds)
     }
 
+    /// Access-log lines a full queue refused (see ``AccessLog``); a request never waits for the log.
+    public func accessLogDropped(_ count: Int) {
+        Counter(label: "gatehouse_access_log_dropped_total", factory: factory).increment(by: Int64(count))
+    }
+
     /// Every HTTP request, by surface and status.
     func request(surface: String, status: Int, duration: Duration) {
         Counter(label: "gatehouse_http_requests_total", dimensions: [("surface", surface), ("status", "\(status)")], factory: factory).increment()

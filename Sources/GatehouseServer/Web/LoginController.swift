@@ -110,7 +110,9 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
 
     /// The company switcher's target: a GET form, so it works without JavaScript.
     @Sendable func switchCompany(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        guard let id = (try? request.query.text("company")).flatMap { $0.flatMap(RequestNumber.id) }, context.adminCompanies.contains(where: { $0.id == id }) else {
+        // A repeated or unknown choice goes home, like a company that is not the user's.
+        let chosen = (try? request.query.text("company")) ?? nil
+        guard let id = chosen.flatMap(RequestNumber.id), context.adminCompanies.contains(where: { $0.id == id }) else {
             return Renderer.redirect("/")
         }
         return Renderer.redirect("/companies/\(id)/service_accounts")
