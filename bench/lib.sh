@@ -22,13 +22,25 @@ start_server() {
         # Bulk accounts before the server starts, through the same service as the admin API.
         "$BIN" seed "${db_args[@]}" --service-accounts "$SEED_ACCOUNTS" --companies "${SEED_COMPANIES:-1}" --output "$DATA/accounts.txt" >&2
     fi
-    LOG_LEVEL=warning "$BIN" serve --port "$PORT" "${db_args[@]}" \
-        --traditional-deprecated-at 2100-01-01 --traditional-creation-blocked-at 2100-01-02 --traditional-sunset-at 2100-01-03 \
+    # SERVER_LOG_LEVEL: warning (quiet) unless a bench asks for the default, info. PHASE=deprecated puts
+    # traditional accounts in the deprecated phase (their REST calls carry Deprecation and Sunset headers).
+    local deprecated_at=2100-01-01
+    [ "${PHASE:-active}" = deprecated ] && deprecated_at=2020-01-01
+    LOG_LEVEL="${SERVER_LOG_LEVEL:-warning}" "$BIN" serve --port "$PORT" "${db_args[@]}" \
+        --traditional-deprecated-at "$deprecated_at" --traditional-creation-blocked-at 2100-01-02 --traditional-sunset-at 2100-01-03 \
         "$@" >"$DATA/server.log" 2>&1 &
     SERVER=$!
     trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
     for _ in $(seq 1 100); do curl -sf "$BASE/health" >/dev/null && return 0; sleep 0.1; done
     echo "the server did not start:" >&2; cat "$DATA/server.log" >&2; exit 1
+}
+
+# stop_server: a graceful stop (the access log's last batch is written), then the data directory goes.
+stop_server() {
+    kill -TERM "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true
+    rm -rf "$DATA"
+    trap - EXIT
 }
 
 admin() { curl -sf -X "$1" "$BASE/admin/v1$2" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"}; }

@@ -71,9 +71,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
                 return ["id": t.id, "name": t.name, "scope": t.isGlobal ? "global" : "project \(t.projectID ?? 0)", "summary": summary.isEmpty ? "None on every tool" : summary,
                         "companyID": context.company.id, "csrf": context.csrf] as [String: Any]
             },
-            "tools": ToolCatalog.tools(in: .project).map { tool in
-                ["key": tool.key, "label": tool.friendlyName, "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName] }] as [String: Any]
-            },
+            "tools": ToolField.fields(.project, id: "ptool-", field: "tool"),
         ]
     }
 
@@ -107,10 +105,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         let values: [String: Any] = [
             "companyID": context.company.id, "csrf": context.csrf, "id": template.id, "current": template.name, "name": name, "errors": errors,
             "scope": template.isGlobal ? "A global template, usable on any project" : "Specific to project \(template.projectID ?? 0)",
-            "tools": ToolCatalog.tools(in: .project).map { tool in
-                ["key": tool.key, "label": tool.friendlyName,
-                 "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName, "selected": levels[tool] == $0] }] as [String: Any]
-            },
+            "tools": ToolField.fields(.project, id: "ptool-", field: "tool", selected: { levels[$0] }),
         ]
         return Renderer.html(renderer.render("template-edit", title: "Edit template", values, frame: context.frame("permission_templates", flash: flash)), status: status)
     }

@@ -125,13 +125,10 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
 
     private func builder(_ app: App, _ context: ConsoleRequestContext, version: String, company: [String: String], project: [String: String],
                          errors: [String: String], flash: Renderer.Flash? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        func tools(_ scope: Tool.Scope, _ chosen: [String: String], _ prefix: String) -> [[String: Any]] {
-            ToolCatalog.tools(in: scope).map { tool in
-                var row: [String: Any] = ["key": tool.key, "label": tool.friendlyName,
-                                          "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName, "selected": (chosen[tool.key] ?? "none") == $0.rawValue] }]
-                if let error = errors["manifest.permissions.\(prefix).\(tool.key)"] { row["error"] = "\(tool.friendlyName) \(error)" }
-                return row
-            }
+        func tools(_ scope: Tool.Scope, _ chosen: [String: String], _ prefix: String) -> [ToolField] {
+            ToolField.fields(scope, id: "\(prefix)-tool-", field: "\(prefix)_tool", manifest: prefix,
+                             selected: { chosen[$0.key].flatMap(PermissionLevel.init(rawValue:)) },
+                             error: { tool in errors["manifest.permissions.\(prefix).\(tool.key)"].map { "\(tool.friendlyName) \($0)" } })
         }
         let manifest: [String: Any] = [
             "schema_version": "4.1", "components": ["data_connector": ["service_account": true]],

@@ -163,16 +163,11 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
                 ["id": s.id, "created": Renderer.time(s.createdAt), "expires": s.expiresAt.map(Renderer.time) ?? "never",
                  "retirable": detail.retirable.contains(s.id), "base": base, "csrf": context.csrf] as [String: Any]
             },
-            "tools": ToolCatalog.tools(in: .company).map { tool in
-                ["key": tool.key, "label": tool.friendlyName,
-                 "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName, "selected": levels[tool] == $0] }] as [String: Any]
-            },
+            "tools": ToolField.fields(.company, id: "tool-", field: "tool", selected: { levels[$0] }),
             "memberships": memberships,
             "projects": detail.otherProjects.map { ["id": $0.id, "name": $0.displayName] },
             "templates": templates.map { ["id": $0.id, "name": $0.name] },
-            "projectTools": ToolCatalog.tools(in: .project).map { tool in
-                ["key": tool.key, "label": tool.friendlyName, "levels": tool.allowedLevels.map { ["value": $0.rawValue, "label": $0.displayName] }] as [String: Any]
-            },
+            "projectTools": ToolField.fields(.project, id: "level-", field: "level"),
             "audit": audit.map { ["at": Renderer.time($0.at), "actor": $0.actor, "action": $0.action, "outcome": $0.outcome] },
         ]
         values.merge(phaseValues()) { a, _ in a }
