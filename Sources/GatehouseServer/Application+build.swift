@@ -121,12 +121,12 @@ func buildRouter<Store: GatehouseRepository>(
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,
         ttl: configuration.tokenTTL, clock: clock, policy: configuration.sunsetPolicy,
-        verifiedSignatures: VerifiedTokenCache(), deprecation: Deprecation.Headers(policy: configuration.sunsetPolicy, issuer: configuration.resolvedIssuer)
+        verifiedSignatures: VerifiedTokenCache(), deprecation: Deprecation.Headers(policy: configuration.sunsetPolicy, issuer: configuration.resolvedIssuer),
+        auditor: services.auditor, failures: failures
     )
     HealthController(store: runtime.store, readiness: runtime.readiness, metrics: configuration.metrics, servesMetrics: configuration.metricsAddress == nil,
                      metricsToken: configuration.metricsToken).addRoutes(to: router)
-    OAuthController(tokens: tokens, auditor: services.auditor, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics,
-                    failures: failures).addRoutes(to: router)
+    OAuthController(tokens: tokens, keys: runtime.keys, issuer: configuration.resolvedIssuer, metrics: configuration.metrics).addRoutes(to: router)
 
     // The console: security headers on every page; a live session and a session-bound CSRF token on every
     // signed-in page; company pages only for that company's admins. Its doors call the same services.

@@ -13,6 +13,9 @@ protocol GatehouseRequestContext: RequestContext {
 
 extension GatehouseRequestContext {
     func caller(_ actor: Actor) -> Caller { Caller(actor, remoteAddress: remoteAddressString, requestID: requestID) }
+    /// Where a request came from, before anyone is known to have sent it: the OAuth door's service learns the
+    /// client from the form and audits under it.
+    var origin: Caller { caller(.anonymous) }
 }
 
 /// The request context for every Gatehouse route. Middleware fills in what it proves; the typed child

@@ -185,4 +185,33 @@ struct TokenEndpointTests {
             #expect(issuances.contains { $0["outcome"] as? String == "failure" && ($0["detail"] as? String ?? "").contains("invalid_client") })
         }
     }
+
+    /// The three client calls are audited by `TokenService` under the client that called, or `anonymous` when
+    /// the form named none; an unreadable form is audited as the failure of the call it was sent to.
+    @Test(arguments: StoreKind.enabled)
+    func everyClientCallIsAuditedUnderItsCaller(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (_, account, token) = try await app.tenant()
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            #expect(try await app.request(.post, "/oauth/token", headers: form, body: "grant_type=client_credentials&client_secret=x").status == .unauthorized)
+            #expect(try await app.request(.post, "/oauth/introspect", headers: form, body: "%zz=1").status == .badRequest)
+            #expect(try await app.request(.post, "/oauth/revoke", headers: form, body: "client_id=\(account.clientID)&client_secret=wrong&token=\(token)").status == .unauthorized)
+            let introspected = try await app.request(.post, "/oauth/introspect", headers: form, body: "client_id=\(account.clientID)&client_secret=\(account.secret)&token=\(token)")
+            #expect(introspected.json["active"] as? Bool == true)
+            let revoked = try await app.request(.post, "/oauth/revoke", headers: form, body: "client_id=\(account.clientID)&client_secret=\(account.secret)&token=\(token)")
+            #expect(revoked.status == .ok && revoked.text == "{}")
+
+            let rows = try await app.admin(.get, "/audit?per_page=100").jsonArray
+            func row(_ action: String, _ actor: String, _ outcome: String) -> Bool {
+                rows.contains { $0["action"] as? String == action && $0["actor"] as? String == actor && $0["outcome"] as? String == outcome }
+            }
+            #expect(row("token.issue", "anonymous", "failure"), "no client id in the form")
+            #expect(row("token.introspect", "anonymous", "failure"), "an unreadable form")
+            #expect(row("token.revoke", "client:\(account.clientID)", "failure"), "a wrong secret")
+            #expect(row("token.revoke", "client:\(account.clientID)", "success"), "the revocation itself")
+            #expect(row("token.issue", "client:\(account.clientID)", "success"), "the tenant's own token")
+            let introspect = try await app.request(.post, "/oauth/introspect", headers: form, body: "client_id=\(account.clientID)&client_secret=\(account.secret)&token=\(token)")
+            #expect(introspect.json["active"] as? Bool == false, "revoked")
+        }
+    }
 }

@@ -7,6 +7,11 @@ public enum Actor: Sendable, Equatable, CustomStringConvertible {
     case user(personID: Int64)
     /// A service account's or app's directory contact, acting through the REST surface.
     case contact(personID: Int64)
+    /// An OAuth client calling the token, revocation or introspection endpoint, by the client id it presented
+    /// (whether or not its secret then verified).
+    case client(clientID: String)
+    /// A request that named no one: an OAuth call without a client id.
+    case anonymous
 
     /// The audit log's spelling, stable across releases because operators filter on it.
     public var description: String {
@@ -14,6 +19,8 @@ public enum Actor: Sendable, Equatable, CustomStringConvertible {
         case .operator(let name): name.map { "operator:\($0)" } ?? "operator"
         case .user(let id): "person:\(id)"
         case .contact(let id): "contact:\(id)"
+        case .client(let id): "client:\(id)"
+        case .anonymous: "anonymous"
         }
     }
 

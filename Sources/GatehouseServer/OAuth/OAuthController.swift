@@ -6,11 +6,9 @@ import Hummingbird
 /// The OAuth door: `POST /oauth/token`, revocation, introspection, token info and the discovery documents.
 struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & AppStore & InstallationStore & CompanyStore>: Sendable {
     let tokens: TokenService<Repository>
-    let auditor: Auditor<Repository>
     let keys: KeyRing
     let issuer: String
     let metrics: GatehouseMetrics
-    let failures: FailureLimiter
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("oauth/token", use: token)
@@ -27,16 +25,8 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
     /// The body is `{}` as JSON, as Doorkeeper (Procore's OAuth server) answers: Procore's JS SDK parses the
     /// answer as JSON and rejects an empty body although the revoke worked.
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await limited("token.revoke", request, context: context) { parsed in
-            let record = try await tokens.authenticate(parsed.credentials)
-            if let token = parsed.parameters["token"], let verified = try? await tokens.verify(token),
-               verified.claims.clientID == record.client.clientID {
-                try await tokens.revoke(verified)
-                await auditor.record("token.revoke", actor: "client:\(record.client.clientID)", target: "jti:\(verified.claims.jti.value)",
-                                     remoteAddress: context.remoteAddressString, requestID: context.requestID)
-            }
-            return try JSONResponse.make(EmptyBody(), headers: [.cacheControl: "no-store", .pragma: "no-cache"])
-        }
+        try await tokens.revoke(try await parse(request, .revoke, context), from: context.origin)
+        return try JSONResponse.make(EmptyBody(), headers: [.cacheControl: "no-store", .pragma: "no-cache"])
     }
 
     /// `{}`.
@@ -44,20 +34,16 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
 
     /// RFC 7662. Client authentication is required, and a client sees only its own tokens as active.
     @Sendable func introspect(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await limited("token.introspect", request, context: context) { parsed in
-            let record = try await tokens.authenticate(parsed.credentials)
-            let headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
-            guard let token = parsed.parameters["token"] else { throw OAuthError(.invalidRequest, "token is required") }
-            guard let verified = try? await tokens.verify(token), verified.claims.clientID == record.client.clientID else {
-                return try JSONResponse.make(IntrospectionBody.inactive, headers: headers)
-            }
-            let c = verified.claims
-            return try JSONResponse.make(IntrospectionBody(
-                active: true, client_id: c.clientID, sub: c.sub.value, iss: c.iss.value, aud: c.aud.value,
-                exp: c.exp.value.unixSeconds, iat: c.iat.value.unixSeconds, jti: c.jti.value,
-                token_type: "Bearer", scope: ""
-            ), headers: headers)
+        let headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
+        guard let verified = try await tokens.introspect(try await parse(request, .introspect, context), from: context.origin) else {
+            return try JSONResponse.make(IntrospectionBody.inactive, headers: headers)
         }
+        let c = verified.claims
+        return try JSONResponse.make(IntrospectionBody(
+            active: true, client_id: c.clientID, sub: c.sub.value, iss: c.iss.value, aud: c.aud.value,
+            exp: c.exp.value.unixSeconds, iat: c.iat.value.unixSeconds, jti: c.jti.value,
+            token_type: "Bearer", scope: ""
+        ), headers: headers)
     }
 
     /// Procore's `GET /oauth/token/info`.
@@ -80,78 +66,32 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
         let start = ContinuousClock.now
         do {
-            return try await limited("token.issue", request, context: context) { parsed in
-                let issued = try await tokens.issue(parsed)
-                // Answered only once the issuance is on record (group commit makes that cheap); if the audit cannot be
-                // written, the token is withheld and the client retries.
-                do {
-                    try await auditor.recordDurably("token.issue", actor: "client:\(issued.record.client.clientID)", target: AuditTarget.client(issued.record.client.clientID),
-                                                    remoteAddress: context.remoteAddressString, requestID: context.requestID, companyID: issued.record.serviceAccount?.companyID)
-                } catch {
-                    throw OAuthError(.temporarilyUnavailable, "the token could not be recorded; retry")
-                }
-                metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
-                var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
-                if issued.record.serviceAccount != nil, tokens.policy.isDeprecated(at: issued.createdAt) {
-                    headers.append(contentsOf: tokens.deprecation.token)
-                }
-                return try JSONResponse.make(
-                    TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: issued.createdAt.unixSeconds,
-                              scope: Self.grantedScope(requested: parsed.parameters["scope"])),
-                    headers: headers
-                )
+            let parsed = try await parse(request, .issue, context)
+            let issued = try await tokens.issue(parsed, from: context.origin)
+            metrics.tokenRequest(outcome: "issued", duration: ContinuousClock.now - start)
+            var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
+            if issued.record.serviceAccount != nil, tokens.policy.isDeprecated(at: issued.createdAt) {
+                headers.append(contentsOf: tokens.deprecation.token)
             }
+            return try JSONResponse.make(
+                TokenBody(access_token: issued.accessToken, token_type: "bearer", expires_in: issued.expiresIn, created_at: issued.createdAt.unixSeconds,
+                          scope: Self.grantedScope(requested: parsed.parameters["scope"])),
+                headers: headers
+            )
         } catch {
             metrics.tokenRequest(outcome: OAuthError(wrapping: error).code.rawValue, duration: ContinuousClock.now - start)
             throw error
         }
     }
 
-    /// One client call of the OAuth door (token, revocation, introspection) under the failure limits, its
-    /// failures audited as `action`: all three check a client secret or assertion, so all three are limited and
-    /// audited alike.
-    ///
-    /// A credential blocked at this address is refused before its secret is checked, so guesses against one
-    /// client stay slow. A blocked address is not: client secrets are 256-bit and server-generated, so guessing is
-    /// hopeless and the address limit only has to bound the cost of failures. A request whose secret or assertion
-    /// verifies is answered normally, and only failures from a blocked address get 429 `slow_down`; clients that
-    /// share an egress address with a failing one (an iPaaS, a CI runner, a NAT) keep working.
-    private func limited(_ action: String, _ request: Request, context: AppRequestContext,
-                         _ body: (TokenRequest) async throws -> Response) async throws -> Response {
+    /// The form of a client call; a form that cannot be read is refused (and audited) by the service.
+    private func parse(_ request: Request, _ call: TokenService<Repository>.ClientCall, _ context: AppRequestContext) async throws -> TokenRequest {
         var request = request
-        var clientID: String?
-        let address = context.remoteAddressString
         do {
-            let parsed = try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
-            clientID = parsed.credentials.clientID
-            if let wait = failures.retryAfter(.oauth, credential: clientID, address: address, addressToo: false) { throw Self.slowDown(wait) }
-            let addressBlocked = failures.retryAfter(.oauth, credential: nil, address: address) != nil
-            do {
-                return try await body(parsed)
-            } catch let error as OAuthError where error.code == .invalidClient {
-                await failures.recordFailure(.oauth, credential: clientID, address: address)
-                if addressBlocked, let wait = failures.retryAfter(.oauth, credential: clientID, address: address) { throw Self.slowDown(wait) }
-                throw error
-            }
+            return try await TokenRequest.parse(&request, maxSize: context.maxUploadSize)
         } catch {
-            // Every failure answers in RFC 6749's shape and is audited, whichever layer raised it.
-            let error = OAuthError(wrapping: error)
-            // A throttled attempt is counted, not audited: the failures that caused the block are in the audit
-            // already, and a row per throttled guess would let an attacker grow the database at will.
-            guard error.code != .slowDown else { throw error }
-            await auditor.record(
-                action, actor: clientID.map { "client:\($0)" } ?? "anonymous", target: clientID.map(AuditTarget.client),
-                outcome: "failure", detail: "\(error.code): \(error.description ?? "")",
-                remoteAddress: address, requestID: context.requestID
-            )
-            throw error
+            throw await tokens.refused(error, call, from: context.origin)
         }
-    }
-
-    static func slowDown(_ wait: Int) -> OAuthError {
-        var error = OAuthError(.slowDown, "too many failed attempts; retry after \(wait) s")
-        error.extraHeaders = [.retryAfterHeader: "\(wait)"]
-        return error
     }
 
     /// "" when the client asked for a scope (none is granted), nil when it did not ask.

@@ -19,6 +19,10 @@ struct TokenService<Repository: ClientStore & AuditStore & CredentialStore & App
     let verifiedSignatures: VerifiedTokenCache
     /// The deprecation headers of this policy, computed once.
     let deprecation: Deprecation.Headers
+    /// Where the client calls' outcomes are recorded (see `TokenService+ClientCalls.swift`).
+    let auditor: Auditor<Repository>
+    /// The failure limits every client call runs under.
+    let failures: FailureLimiter
 
     struct Issued: Sendable {
         let accessToken: String
