@@ -1,8 +1,5 @@
 import Foundation
 import GatehouseCore
-import GatehouseStore
-import HummingbirdBcrypt
-import Logging
 
 /// Seeds a demo company so a new user can get a token in one command.
 public enum DemoSeed {
@@ -53,46 +50,55 @@ public enum DemoSeed {
     }
 
     /// Creates a fresh demo company on every run, so a restart never reuses a secret that was printed before.
+    ///
+    /// Through the same services as the admin API and the console, so every demo record passes the same
+    /// validation and leaves the same audit rows (under `operator:demo`, and the demo admin for their app).
     public static func run(runtime: GatehouseRuntime, configuration: GatehouseConfiguration) async throws -> Seeded {
-        let store = runtime.store
-        let company = try await store.createCompany(name: "Demo Construction Co.")
-        let tower = try await store.createProject(Project(companyID: company.id, name: "Riverside Tower", projectNumber: "RT-001", stage: "Course of Construction", city: "Austin", stateCode: "TX", countryCode: "US", timeZone: "America/Chicago"))
-        _ = try await store.createProject(Project(companyID: company.id, name: "Harbor Bridge Retrofit", projectNumber: "HB-002", stage: "Pre-Construction", city: "Portland", stateCode: "OR", countryCode: "US", timeZone: "America/Los_Angeles"))
+        let services = Services(store: runtime.store, runtime: runtime, configuration: configuration)
+        let seeder = Caller(.operator(name: "demo"))
+        let directory = services.directory
+        let company = try await directory.createCompany(name: "Demo Construction Co.", by: seeder)
+        let tower = try await directory.createProject(
+            project("Riverside Tower", number: "RT-001", stage: "Course of Construction", city: "Austin", state: "TX", zone: "America/Chicago"),
+            in: company, by: seeder)
+        _ = try await directory.createProject(
+            project("Harbor Bridge Retrofit", number: "HB-002", stage: "Pre-Construction", city: "Portland", state: "OR", zone: "America/Los_Angeles"),
+            in: company, by: seeder)
         let password = RandomToken.base64URL(byteCount: 12)
         let email = "admin+\(RandomToken.hex(byteCount: 3))@demo.gatehouse.local"
-        let cost = configuration.bcryptCost
-        let admin = try await store.createUser(NewUser(
-            companyID: company.id, firstName: "Dana", lastName: "Admin", email: email, jobTitle: "Company Admin",
-            passwordHash: Bcrypt.hash(password, cost: cost)
-        ))
+        let admin = try await directory.createUser(
+            UserDraft(first_name: "Dana", last_name: "Admin", email: email, password: password, job_title: "Company Admin"), in: company, by: seeder)
         // A company admin (tool Admin at admin), so signing in lands on the company's Service Accounts page.
-        try await store.setCompanyLevels(companyID: company.id, personID: admin.id, levels: ToolLevels(trusted: ["admin": .admin]))
-        let now = configuration.clock.now
-        // The DMSA app the traditional account can migrate to.
-        let appSecret = ClientSecret.generate()
-        let app = try await store.createApp(name: "Demo Field Sync", clientID: CredentialFactory.clientID(), secretHash: runtime.hasher.hash(appSecret), ownerID: admin.id, at: now)
-        let manifest = Manifest(
-            schemaVersion: "4.1", isServiceAccount: true,
-            companyLevels: ToolLevels(trusted: ["directory": .readonly, "portfolio": .readonly]),
-            projectLevels: ToolLevels(trusted: ["rfi": .standard, "directory": .readonly])
-        )
-        let version = try await store.createVersion(appID: app.id, version: "1.0.0", versionKey: RandomToken.hex(byteCount: 20), manifest: manifest, at: now)
-        try await store.promoteVersion(id: version.id, appID: app.id)
-        let installation = try await store.install(
-            version: version, companyID: company.id,
-            contactEmail: CredentialFactory.contactEmail(prefix: app.name, domain: configuration.resolvedContactEmailDomain), contactName: "Demo Field Sync \(RandomToken.hex(byteCount: 3))", retention: configuration.reinstallRetention, at: now
-        )
-        try await store.setPermittedProjects(installationID: installation.id, projectIDs: [tower.id], levels: manifest.projectLevels)
+        _ = try await services.permissions.setCompanyLevels(["admin": "admin"], of: admin.id, in: company, by: seeder)
 
-        let secret = ClientSecret.generate()
-        let clientID = CredentialFactory.clientID()
-        let account = try await store.createServiceAccount(NewServiceAccount(
-            companyID: company.id, name: "Demo Integration", appType: .marketplace, appID: app.id, clientID: clientID,
-            secretHash: runtime.hasher.hash(secret),
-            contactEmail: CredentialFactory.contactEmail(prefix: "Demo Integration", domain: configuration.resolvedContactEmailDomain)
-        ), at: now)
-        try await store.setCompanyLevels(companyID: company.id, personID: account.contactID, levels: ToolLevels(trusted: ["portfolio": .readonly]))
-        return Seeded(companyID: company.id, adminEmail: email, adminPassword: password, adminToken: configuration.adminToken, clientID: clientID, clientSecret: secret.value,
+        // The DMSA app the traditional account can migrate to, owned by the demo admin as a developer.
+        let developer = Caller(.user(personID: admin.id))
+        let (app, appSecret) = try await services.apps.create(name: "Demo Field Sync", by: developer)
+        let manifest: [String: Any] = [
+            "schema_version": "4.1", "components": ["data_connector": ["service_account": true]],
+            "permissions": ["company": ["directory": "readonly", "portfolio": "readonly"], "project": ["rfi": "standard", "directory": "readonly"]],
+        ]
+        let version = try await services.apps.createVersion(of: app.id, version: "1.0.0", manifest: manifest, by: developer)
+        _ = try await services.apps.promote(version.id, of: app.id, by: developer)
+        let installed = try await services.installations.install(versionKey: version.versionKey, in: company, by: developer)
+        _ = try await services.installations.setPermittedProjects([tower.id], of: installed.installation.id, in: company, by: developer)
+
+        let (account, secret) = try await services.serviceAccounts.create(
+            ServiceAccountDraft(name: "Demo Integration", app_type: "marketplace", app_id: app.id), in: company, by: seeder)
+        _ = try await services.permissions.setCompanyLevels(["portfolio": "readonly"], of: account.account.contactID, in: company, by: seeder)
+        return Seeded(companyID: company.id, adminEmail: email, adminPassword: password, adminToken: configuration.adminToken,
+                      clientID: account.account.client.clientID, clientSecret: secret.value,
                       appClientID: app.client.clientID, appClientSecret: appSecret.value)
+    }
+
+    private static func project(_ name: String, number: String, stage: String, city: String, state: String, zone: String) -> ProjectDraft {
+        var draft = ProjectDraft(name: name)
+        draft.project_number = number
+        draft.stage = stage
+        draft.city = city
+        draft.state_code = state
+        draft.country_code = "US"
+        draft.time_zone = zone
+        return draft
     }
 }
