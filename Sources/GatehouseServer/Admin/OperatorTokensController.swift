@@ -27,18 +27,9 @@ struct AdminTokenBody: Encodable {
     let id: Int64
     let name: String
     let created_at: String
-    let last_used_at: String?
+    @Nullable var last_used_at: String?
 
     init(_ t: AdminTokenInfo) {
         id = t.id; name = t.name; created_at = t.createdAt.iso8601; last_used_at = t.lastUsedAt?.iso8601
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey { case id, name, created_at, last_used_at }
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(name, forKey: .name)
-        try c.encode(created_at, forKey: .created_at)
-        try c.encode(last_used_at, forKey: .last_used_at)
     }
 }

@@ -163,20 +163,9 @@ struct IntrospectionBody: Encodable {
 
 struct TokenInfoBody: Encodable {
     struct Application: Encodable { let uid: String }
-    let resource_owner_id: Int64?
+    @Nullable var resource_owner_id: Int64?
     let scopes: [String]
     let expires_in_seconds: Int64
     let application: Application
     let created_at: Int64
-
-    /// `resource_owner_id` is `null` for an app token (its contact depends on the company), not absent.
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey { case resource_owner_id, scopes, expires_in_seconds, application, created_at }
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(resource_owner_id, forKey: .resource_owner_id)
-        try c.encode(scopes, forKey: .scopes)
-        try c.encode(expires_in_seconds, forKey: .expires_in_seconds)
-        try c.encode(application, forKey: .application)
-        try c.encode(created_at, forKey: .created_at)
-    }
 }

@@ -10,15 +10,15 @@ struct ProjectBody: Encodable {
     let id: Int64
     let name: String
     let display_name: String
-    let project_number: String?
+    @Nullable var project_number: String?
     let active: Bool
-    let stage: String?
-    let address: String?
-    let city: String?
-    let state_code: String?
-    let country_code: String?
-    let zip: String?
-    let time_zone: String?
+    @Nullable var stage: String?
+    @Nullable var address: String?
+    @Nullable var city: String?
+    @Nullable var state_code: String?
+    @Nullable var country_code: String?
+    @Nullable var zip: String?
+    @Nullable var time_zone: String?
     let created_at: String
     let updated_at: String
     let company: CompanyRef
@@ -28,29 +28,5 @@ struct ProjectBody: Encodable {
         stage = p.stage; address = p.address; city = p.city; state_code = p.stateCode; country_code = p.countryCode
         zip = p.zip; time_zone = p.timeZone; created_at = p.createdAt.iso8601; updated_at = p.updatedAt.iso8601
         self.company = CompanyRef(id: company.id, name: company.name)
-    }
-
-    /// Procore sends every key, `null` included; clients index into these bodies, so a missing key would break them.
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey {
-            case id, name, display_name, project_number, active, stage, address, city, state_code, country_code, zip, time_zone
-            case created_at, updated_at, company
-        }
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(name, forKey: .name)
-        try c.encode(display_name, forKey: .display_name)
-        try c.encode(project_number, forKey: .project_number)
-        try c.encode(active, forKey: .active)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(address, forKey: .address)
-        try c.encode(city, forKey: .city)
-        try c.encode(state_code, forKey: .state_code)
-        try c.encode(country_code, forKey: .country_code)
-        try c.encode(zip, forKey: .zip)
-        try c.encode(time_zone, forKey: .time_zone)
-        try c.encode(created_at, forKey: .created_at)
-        try c.encode(updated_at, forKey: .updated_at)
-        try c.encode(company, forKey: .company)
     }
 }

@@ -8,10 +8,10 @@ struct UserBody: Encodable {
     let last_name: String
     let name: String
     let email_address: String
-    let job_title: String?
+    @Nullable var job_title: String?
     let is_active: Bool
     let is_employee: Bool
-    let permission_template: TemplateRef?
+    @Nullable var permission_template: TemplateRef?
 
     struct TemplateRef: Encodable { let id: Int64 }
 
@@ -19,23 +19,6 @@ struct UserBody: Encodable {
         id = m.person.id; first_name = m.person.firstName; last_name = m.person.lastName; name = m.person.name
         email_address = m.person.email; job_title = m.person.jobTitle; is_active = m.isActive && m.person.isActive
         is_employee = m.isEmployee; permission_template = m.permissionTemplateID.map(TemplateRef.init)
-    }
-
-    /// Every key, `null` included, as Procore sends them.
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey {
-            case id, first_name, last_name, name, email_address, job_title, is_active, is_employee, permission_template
-        }
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(first_name, forKey: .first_name)
-        try c.encode(last_name, forKey: .last_name)
-        try c.encode(name, forKey: .name)
-        try c.encode(email_address, forKey: .email_address)
-        try c.encode(job_title, forKey: .job_title)
-        try c.encode(is_active, forKey: .is_active)
-        try c.encode(is_employee, forKey: .is_employee)
-        try c.encode(permission_template, forKey: .permission_template)
     }
 }
 
@@ -87,7 +70,7 @@ struct RFIBody: Encodable {
     let subject: String
     let status: String
     let questions: [Question]
-    let rfi_manager: PersonRef?
+    @Nullable var rfi_manager: PersonRef?
     let created_by: PersonRef
     let assignees: [PersonRef]
     let created_at: String
@@ -100,24 +83,6 @@ struct RFIBody: Encodable {
         questions = [Question(id: r.id, body: r.questionBody, plain_text_body: r.questionBody, created_by: author, created_at: r.createdAt.iso8601)]
         rfi_manager = r.rfiManagerID.map { PersonRef($0, people[$0]) }; created_by = author; assignees = []
         created_at = r.createdAt.iso8601; updated_at = r.updatedAt.iso8601
-    }
-
-    /// Every key, `null` included, as Procore sends them.
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey {
-            case id, number, subject, status, questions, rfi_manager, created_by, assignees, created_at, updated_at
-        }
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(number, forKey: .number)
-        try c.encode(subject, forKey: .subject)
-        try c.encode(status, forKey: .status)
-        try c.encode(questions, forKey: .questions)
-        try c.encode(rfi_manager, forKey: .rfi_manager)
-        try c.encode(created_by, forKey: .created_by)
-        try c.encode(assignees, forKey: .assignees)
-        try c.encode(created_at, forKey: .created_at)
-        try c.encode(updated_at, forKey: .updated_at)
     }
 }
 
