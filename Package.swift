@@ -83,6 +83,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both storage-facing test targets share: which stores a test runs on.
+        .target(
+            name: "GatehouseTestSupport",
+            path: "Tests/GatehouseTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GatehouseCoreTests",
             dependencies: ["GatehouseCore"],
@@ -90,13 +96,14 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseStoreTests",
-            dependencies: ["GatehouseStore"],
+            dependencies: ["GatehouseStore", "GatehouseTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatehouseServerTests",
             dependencies: [
                 "GatehouseServer",
+                "GatehouseTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -1,19 +1,9 @@
 import Foundation
+@_exported import GatehouseTestSupport
 import GatehouseStore
 import Logging
 import SQLKit
 import Testing
-
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    static var enabled: [StoreKind] {
-        ProcessInfo.processInfo.environment["POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
-    }
-
-    var testDescription: String { rawValue }
-}
 
 /// Opens a store of its own for one test: a temp SQLite file, or a fresh PostgreSQL schema.
 enum TestStore {

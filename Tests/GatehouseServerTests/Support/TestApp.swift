@@ -1,4 +1,5 @@
 import Foundation
+@_exported import GatehouseTestSupport
 import GatehouseCore
 import GatehouseServer
 import GatehouseStore
@@ -8,18 +9,6 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
-
-/// Which store a test runs on. PostgreSQL runs only when `POSTGRES_URL` is set (`.ci/run` sets it).
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    static var enabled: [StoreKind] {
-        ProcessInfo.processInfo.environment["POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
-    }
-
-    var testDescription: String { rawValue }
-}
 
 /// A real Gatehouse application on a store of its own: a temp SQLite file, or a fresh PostgreSQL schema.
 struct TestApp {
