@@ -87,15 +87,17 @@ struct SecretBody: Encodable {
     }
 }
 
-/// A service account answer plus the new secret's id (and, after a rotation, every active secret).
-struct SecretAnswer: Encodable {
-    let account: ServiceAccountBody
+/// An answer that hands out a secret: the account's or app's own body, plus the new secret's id and, after a
+/// rotation, every active secret, flattened into one object as the admin API documents it.
+struct SecretAnswer<Body: Encodable>: Encodable {
+    let body: Body
     let secret_id: Int64
     let secrets: [SecretBody]?
 
+    private enum Keys: String, CodingKey { case secret_id, secrets }
+
     func encode(to encoder: any Encoder) throws {
-        try account.encode(to: encoder)
-        enum Keys: String, CodingKey { case secret_id, secrets }
+        try body.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(secret_id, forKey: .secret_id)
         try container.encodeIfPresent(secrets, forKey: .secrets)
@@ -122,21 +124,6 @@ struct AppBody: Encodable {
     @Nullable var owner_id: Int64?
     init(_ app: App, secret: ClientSecret? = nil) {
         id = app.id; name = app.name; client_id = app.client.clientID; client_secret = secret?.value; owner_id = app.ownerID
-    }
-}
-
-/// An app answer plus the new secret's id and every active secret, after a rotation.
-struct AppSecretAnswer: Encodable {
-    let app: AppBody
-    let secret_id: Int64
-    let secrets: [SecretBody]
-
-    func encode(to encoder: any Encoder) throws {
-        try app.encode(to: encoder)
-        enum Keys: String, CodingKey { case secret_id, secrets }
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(secret_id, forKey: .secret_id)
-        try container.encode(secrets, forKey: .secrets)
     }
 }
 

@@ -58,7 +58,7 @@ struct AppsController<Store: GatehouseRepository>: Sendable {
         let input: RotateInput = request.hasNoBody ? RotateInput(previous_expires_in: nil) : try await request.decodeJSON(RotateInput.self, context: context)
         let rotated = try await apps.rotateSecret(id, previousExpiresIn: input.previous_expires_in, by: context.caller)
         let newest = rotated.secrets.max { $0.id < $1.id }
-        return try JSONResponse.make(AppSecretAnswer(app: AppBody(rotated.app, secret: rotated.secret), secret_id: newest?.id ?? 0,
+        return try JSONResponse.make(SecretAnswer(body: AppBody(rotated.app, secret: rotated.secret), secret_id: newest?.id ?? 0,
                                                      secrets: rotated.secrets.map(SecretBody.init)), headers: .noStore)
     }
 

@@ -40,7 +40,7 @@ struct ServiceAccountsController<Store: GatehouseRepository>: Sendable {
 
     @Sendable func resetSecret(_ request: Request, context: CompanyRequestContext) async throws -> Response {
         let reset = try await accounts.resetSecret(try id(context), in: context.company, by: context.caller)
-        return try JSONResponse.make(SecretAnswer(account: ServiceAccountBody(reset.view, secret: reset.secret), secret_id: reset.secretID, secrets: nil), headers: .noStore)
+        return try JSONResponse.make(SecretAnswer(body: ServiceAccountBody(reset.view, secret: reset.secret), secret_id: reset.secretID, secrets: nil), headers: .noStore)
     }
 
     struct RotateInput: Decodable { let previous_expires_in: Int? }
@@ -51,7 +51,7 @@ struct ServiceAccountsController<Store: GatehouseRepository>: Sendable {
         let rotated = try await accounts.rotateSecret(try id(context), in: context.company, previousExpiresIn: input.previous_expires_in, by: context.caller)
         let newest = rotated.secrets.max { $0.id < $1.id }
         return try JSONResponse.make(SecretAnswer(
-            account: ServiceAccountBody(rotated.view, secret: rotated.secret), secret_id: newest?.id ?? 0, secrets: rotated.secrets.map(SecretBody.init)
+            body: ServiceAccountBody(rotated.view, secret: rotated.secret), secret_id: newest?.id ?? 0, secrets: rotated.secrets.map(SecretBody.init)
         ), headers: .noStore)
     }
 
