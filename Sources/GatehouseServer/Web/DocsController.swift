@@ -16,12 +16,9 @@ struct DocsController: Sendable {
         let policy = configuration.sunsetPolicy
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withFullDate]
-        let html = renderer.render("migration-guide", title: "Migrating to DMSA", [
-            "deprecated": f.string(from: policy.deprecatedAt),
-            "blocked": f.string(from: policy.creationBlockedAt),
-            "sunset": Deprecation.httpDate(policy.sunsetAt),
-            "phase": policy.phase(at: configuration.clock.now).rawValue,
-        ], frame: .init())
+        let page = Page.MigrationGuide(deprecated: f.string(from: policy.deprecatedAt), blocked: f.string(from: policy.creationBlockedAt),
+                                       sunset: Deprecation.httpDate(policy.sunsetAt), phase: policy.phase(at: configuration.clock.now).rawValue)
+        let html = renderer.render(page, title: "Migrating to DMSA", frame: .init())
         return Renderer.html(html)
     }
 }

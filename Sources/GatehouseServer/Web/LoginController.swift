@@ -29,9 +29,7 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
 
     private func renderLogin(email: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let csrf = RandomToken.base64URL(byteCount: 24)
-        var values: [String: Any] = ["csrf": csrf, "email": email]
-        if let error { values["error"] = error }
-        var response = Renderer.html(renderer.render("login", title: "Sign in", values, frame: .init()), status: status)
+        var response = Renderer.html(renderer.render(Page.Login(csrf: csrf, email: email, error: error), title: "Sign in", frame: .init()), status: status)
         response.setCookie(cookie(configuration.csrfCookieName, csrf, maxAge: 3600))
         return response
     }
@@ -101,11 +99,9 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
 
     @Sendable func home(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let person = context.signedIn.person
-        let values: [String: Any] = [
-            "name": person.name, "email": person.email, "hasCompanies": !context.adminCompanies.isEmpty,
-            "companies": context.adminCompanies.map { ["id": $0.id, "name": $0.name] },
-        ]
-        return Renderer.html(renderer.render("home", title: "Home", values, frame: context.frame()))
+        let page = Page.Home(name: person.name, email: person.email, hasCompanies: !context.adminCompanies.isEmpty,
+                             companies: context.adminCompanies.map { .init(id: $0.id, name: $0.name) })
+        return Renderer.html(renderer.render(page, title: "Home", frame: context.frame()))
     }
 
     /// The company switcher's target: a GET form, so it works without JavaScript.

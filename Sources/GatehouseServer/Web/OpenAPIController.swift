@@ -25,11 +25,9 @@ struct OpenAPIController: Sendable {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ConfigurationError("the OpenAPI document is not a JSON object")
         }
-        let info = root["info"] as? [String: Any] ?? [:]
-        let title = info["title"] as? String ?? "Gatehouse"
-        var values = referenceValues(root)
-        values["title"] = title
-        return OpenAPIController(document: ByteBuffer(data: data), page: renderer.render("api-reference", title: "\(title) API reference", values, frame: .init()))
+        let title = (root["info"] as? [String: Any])?["title"] as? String ?? "Gatehouse"
+        let page = referencePage(root, title: title)
+        return OpenAPIController(document: ByteBuffer(data: data), page: renderer.render(page, title: "\(title) API reference", frame: .init()))
     }
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
@@ -39,67 +37,61 @@ struct OpenAPIController: Sendable {
         router.get("docs/api") { _, _ in Renderer.html(self.page) }
     }
 
-    /// The template's values: operations grouped by tag, in the document's tag order, then every schema.
-    static func referenceValues(_ root: [String: Any]) -> [String: Any] {
+    /// The page's view: operations grouped by tag, in the document's tag order, then every schema. The document
+    /// is read untyped because it is ours and only ever read here; the page it becomes is typed.
+    static func referencePage(_ root: [String: Any], title: String) -> Page.APIReference {
         let info = root["info"] as? [String: Any] ?? [:]
         let tagNames = (root["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-        var byTag: [String: [[String: Any]]] = [:]
+        var byTag: [String: [Page.APIReference.Operation]] = [:]
         let paths = root["paths"] as? [String: [String: Any]] ?? [:]
         for path in paths.keys.sorted() {
             for method in ["get", "post", "put", "patch", "delete"] {
                 guard let operation = paths[path]?[method] as? [String: Any] else { continue }
                 let tag = (operation["tags"] as? [String])?.first ?? "Other"
-                byTag[tag, default: []].append(operationValues(method: method, path: path, operation))
+                byTag[tag, default: []].append(operationView(method: method, path: path, operation))
             }
         }
-        let tags: [[String: Any]] = tagNames.compactMap { name in
-            guard let operations = byTag[name] else { return nil }
-            return ["name": name, "anchor": anchor(name), "operations": operations]
+        let tags = tagNames.compactMap { name in
+            byTag[name].map { Page.APIReference.Tag(name: name, anchor: anchor(name), operations: $0) }
         }
         let schemas = (root["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
-        let schemaValues: [[String: Any]] = schemas.keys.sorted().map { name in
+        let schemaViews = schemas.keys.sorted().map { name in
             let json = (try? JSONSerialization.data(withJSONObject: schemas[name]!, options: [.prettyPrinted, .sortedKeys]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return ["name": name, "json": json]
+            return Page.APIReference.Schema(name: name, json: json)
         }
-        return [
-            "summary": info["summary"] as? String ?? "", "description": info["description"] as? String ?? "",
-            "openapi": root["openapi"] as? String ?? "", "tags": tags, "schemas": schemaValues,
-        ]
+        return Page.APIReference(title: title, summary: info["summary"] as? String ?? "", description: info["description"] as? String ?? "",
+                                 openapi: root["openapi"] as? String ?? "", tags: tags, schemas: schemaViews)
     }
 
-    private static func operationValues(method: String, path: String, _ operation: [String: Any]) -> [String: Any] {
-        let parameters: [[String: Any]] = (operation["parameters"] as? [[String: Any]] ?? []).map { parameter in
+    private static func operationView(method: String, path: String, _ operation: [String: Any]) -> Page.APIReference.Operation {
+        let parameters = (operation["parameters"] as? [[String: Any]] ?? []).map { parameter -> Page.APIReference.Parameter in
             if let reference = parameter["$ref"] as? String {
-                return ["name": reference.split(separator: "/").last.map(String.init) ?? reference, "in": "see schemas", "type": "", "required": "", "description": ""]
+                return .init(name: reference.split(separator: "/").last.map(String.init) ?? reference, in: "see schemas", type: "", required: "", description: "")
             }
             let schema = parameter["schema"] as? [String: Any] ?? [:]
-            return [
-                "name": parameter["name"] as? String ?? "", "in": parameter["in"] as? String ?? "",
-                "type": schema["type"] as? String ?? "", "required": (parameter["required"] as? Bool ?? false) ? "yes" : "no",
-                "description": parameter["description"] as? String ?? "",
-            ]
+            return .init(name: parameter["name"] as? String ?? "", in: parameter["in"] as? String ?? "", type: schema["type"] as? String ?? "",
+                         required: (parameter["required"] as? Bool ?? false) ? "yes" : "no", description: parameter["description"] as? String ?? "")
         }
-        var values: [String: Any] = [
-            "method": method.uppercased(), "path": path, "summary": operation["summary"] as? String ?? "",
-            "operationId": operation["operationId"] as? String ?? "", "parameters": parameters, "hasParameters": !parameters.isEmpty,
-            "security": security(operation["security"] as? [[String: Any]] ?? []),
-        ]
-        if let description = operation["description"] as? String { values["description"] = description }
+        var body: Page.APIReference.Body?
         if let content = (operation["requestBody"] as? [String: Any])?["content"] as? [String: Any], let (type, media) = content.first {
-            values["body"] = ["contentType": type, "schema": schemaName((media as? [String: Any])?["schema"])]
+            body = .init(contentType: type, schema: schemaName((media as? [String: Any])?["schema"]))
         }
         let responses = operation["responses"] as? [String: Any] ?? [:]
-        values["responses"] = responses.keys.sorted().map { status -> [String: Any] in
-            let response = responses[status] as? [String: Any] ?? [:]
-            var row: [String: Any] = ["status": status, "description": response["description"] as? String ?? ""]
-            if let content = response["content"] as? [String: Any], let media = content.values.first as? [String: Any] {
-                let name = schemaName(media["schema"])
-                if !name.isEmpty { row["schema"] = name }
-            }
-            return row
-        }
-        return values
+        let description = operation["description"] as? String
+        return .init(
+            method: method.uppercased(), path: path, summary: operation["summary"] as? String ?? "",
+            operationId: operation["operationId"] as? String ?? "", description: description ?? "", hasDescription: description != nil,
+            parameters: parameters, hasParameters: !parameters.isEmpty, security: security(operation["security"] as? [[String: Any]] ?? []),
+            body: body,
+            responses: responses.keys.sorted().map { status in
+                let response = responses[status] as? [String: Any] ?? [:]
+                var schema: String?
+                if let content = response["content"] as? [String: Any], let media = content.values.first as? [String: Any] {
+                    schema = schemaName(media["schema"]).nonEmpty
+                }
+                return .init(status: status, description: response["description"] as? String ?? "", schema: schema)
+            })
     }
 
     private static func schemaName(_ schema: Any?) -> String {

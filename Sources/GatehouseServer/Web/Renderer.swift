@@ -38,31 +38,28 @@ struct Renderer: Sendable {
         ("apps", "App Management"), ("audit", "Audit"), ("migration", "Migration"),
     ]
 
-    func render(_ template: String, title: String, _ values: [String: Any], frame: Frame) -> String {
-        let content = library.render(values, withTemplate: template) ?? ""
-        var layout: [String: Any] = ["title": title, "content": content]
-        if let signedIn = frame.signedIn {
-            layout["user"] = [
-                "name": signedIn.person.name, "csrf": signedIn.session.csrfToken,
-                "hasSwitcher": frame.companies.count > 1,
-                "companies": frame.companies.map { ["id": $0.id, "name": $0.name, "selected": $0.id == frame.company?.id] },
-            ] as [String: Any]
-        }
-        if let company = frame.company {
-            layout["company"] = [
-                "name": company.name,
-                "nav": Self.sections.map { ["href": "/companies/\(company.id)/\($0.key)", "label": $0.label, "current": $0.key == frame.section] },
-            ] as [String: Any]
-        }
-        if frame.signedIn != nil, let banner = banner() { layout["banner"] = banner }
-        if let flash = frame.flash {
-            layout["flash"] = ["text": flash.text, "kind": flash.isError ? "error" : "success", "role": flash.isError ? "alert" : "status"]
-        }
-        return library.render(layout, withTemplate: "layout") ?? ""
+    /// The page's view through its template, inside the layout.
+    func render<View: PageView>(_ view: View, title: String, frame: Frame) -> String {
+        let content = library.render(view, withTemplate: View.template) ?? ""
+        let company = frame.company
+        let layout = Page.Layout(
+            title: title, content: content,
+            user: frame.signedIn.map { signedIn in
+                Page.Layout.User(name: signedIn.person.name, csrf: signedIn.session.csrfToken, hasSwitcher: frame.companies.count > 1,
+                                 companies: frame.companies.map { .init(id: $0.id, name: $0.name, selected: $0.id == company?.id) })
+            },
+            company: company.map { company in
+                Page.Layout.CompanyNav(name: company.name, nav: Self.sections.map {
+                    .init(href: "/companies/\(company.id)/\($0.key)", label: $0.label, current: $0.key == frame.section)
+                })
+            },
+            banner: frame.signedIn == nil ? nil : banner(),
+            flash: frame.flash.map { .init(text: $0.text, kind: $0.isError ? "error" : "success", role: $0.isError ? "alert" : "status") })
+        return library.render(layout, withTemplate: Page.Layout.template) ?? ""
     }
 
     /// The sunset banner, present only while a phase other than active applies; its text names the dates.
-    func banner() -> [String: String]? {
+    func banner() -> Page.Layout.Banner? {
         let phase = policy.phase(at: clock.now)
         let day = Self.day
         let text: String
@@ -75,7 +72,7 @@ struct Renderer: Sendable {
         case .sunset:
             text = "Traditional service accounts were sunset on \(day(policy.sunsetAt)) and no longer work. Use developer managed service accounts."
         }
-        return ["phase": phase.rawValue, "text": text]
+        return .init(phase: phase.rawValue, text: text)
     }
 
     static func day(_ date: Date) -> String {

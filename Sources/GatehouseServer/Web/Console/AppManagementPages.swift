@@ -39,17 +39,14 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func renderList(_ context: ConsoleCompanyContext, key: String, error: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var rows: [[String: Any]] = []
+        var rows: [Page.Apps.Row] = []
         for view in try await installations.list(in: context.company) where view.installation.isActive {
             let installedBy = try await installations.installer(of: view.installation)
-            var row: [String: Any] = ["id": view.installation.id, "companyID": context.company.id, "app": view.appName, "version": view.version,
-                                      "by": installedBy ?? "unknown", "at": Renderer.time(view.installation.createdAt)]
-            if let latest = view.latestVersion { row["latest"] = latest }
-            rows.append(row)
+            rows.append(.init(id: view.installation.id, app: view.appName, version: view.version, by: installedBy ?? "unknown",
+                              at: Renderer.time(view.installation.createdAt), latest: view.latestVersion))
         }
-        var values: [String: Any] = ["companyID": context.company.id, "csrf": context.csrf, "versionKey": key, "installations": rows]
-        if let error { values["error"] = error }
-        return Renderer.html(renderer.render("apps", title: "App Management", values, frame: context.frame("apps", flash: flash)), status: status)
+        let page = Page.Apps(companyID: context.company.id, csrf: context.csrf, versionKey: key, installations: rows, error: error)
+        return Renderer.html(renderer.render(page, title: "App Management", frame: context.frame("apps", flash: flash)), status: status)
     }
 
     /// A version key's problems, in the words the form shows next to the field.
@@ -66,12 +63,11 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
         let key = (context.form["version_key"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
             let (app, version) = try await installations.review(versionKey: key, in: context.company)
-            let values: [String: Any] = [
-                "app": app.name, "version": version.version, "companyName": context.company.name, "csrf": context.csrf, "versionKey": key,
-                "company": Self.lines(version.manifest.companyLevels), "project": Self.lines(version.manifest.projectLevels),
-                "action": "/companies/\(context.company.id)/apps", "back": "/companies/\(context.company.id)/apps", "confirmLabel": "Install \(app.name)",
-            ]
-            return Renderer.html(renderer.render("install-review", title: "Review \(app.name)", values, frame: context.frame("apps")))
+            let page = Page.InstallReview(
+                app: app.name, version: version.version, companyName: context.company.name, csrf: context.csrf, versionKey: key,
+                company: Self.lines(version.manifest.companyLevels), project: Self.lines(version.manifest.projectLevels),
+                action: "/companies/\(context.company.id)/apps", back: "/companies/\(context.company.id)/apps", confirmLabel: "Install \(app.name)")
+            return Renderer.html(renderer.render(page, title: "Review \(app.name)", frame: context.frame("apps")))
         } catch {
             guard let problem = keyProblem(error) else { throw error }
             return try await renderList(context, key: key, error: problem, flash: .init(text: "Nothing was installed.", isError: true), status: .unprocessableContent)
@@ -100,26 +96,21 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
         let version = try await installations.installedVersion(of: installation)
         let permitted = Set(try await installations.permittedProjects(of: id, in: context.company))
         let projects = try await directory.projects(in: context.company, limit: 1000, offset: 0).items
-        var values: [String: Any] = [
-            "app": view.appName, "version": view.version, "contact": view.contactEmail, "active": installation.isActive,
-            "status": installation.isActive ? "installed" : "uninstalled", "statusClass": installation.isActive ? "active" : "disabled",
-            "companyPermissions": (version.map { Self.lines($0.manifest.companyLevels) } ?? []).joined(separator: ", ").nonEmpty ?? "None",
-            "projectPermissions": (version.map { Self.lines($0.manifest.projectLevels) } ?? []).joined(separator: ", ").nonEmpty ?? "None",
-            "base": base(context, id), "csrf": context.csrf, "addToNew": view.addToNewProjects,
-            "projects": projects.map { ["id": $0.id, "name": $0.displayName, "checked": permitted.contains($0.id)] },
-        ]
-        if let latest = view.latestVersion { values["latest"] = latest }
-        if let projectsError { values["projectsError"] = projectsError }
-        return Renderer.html(renderer.render("installation", title: view.appName, values, frame: context.frame("apps", flash: flash)), status: status)
+        let page = Page.Installation(
+            app: view.appName, version: view.version, contact: view.contactEmail, active: installation.isActive,
+            status: installation.isActive ? "installed" : "uninstalled", statusClass: installation.isActive ? "active" : "disabled",
+            companyPermissions: (version.map { Self.lines($0.manifest.companyLevels) } ?? []).joined(separator: ", ").nonEmpty ?? "None",
+            projectPermissions: (version.map { Self.lines($0.manifest.projectLevels) } ?? []).joined(separator: ", ").nonEmpty ?? "None",
+            base: base(context, id), csrf: context.csrf, addToNew: view.addToNewProjects,
+            projects: projects.map { .init(id: $0.id, name: $0.displayName, checked: permitted.contains($0.id)) },
+            latest: view.latestVersion, projectsError: projectsError)
+        return Renderer.html(renderer.render(page, title: view.appName, frame: context.frame("apps", flash: flash)), status: status)
     }
 
     /// The checklist posts `project[<id>]=on` for each ticked project, and `add_to_new_projects=on` when ticked.
     @Sendable func savePermitted(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
-        let ids = context.form.keys.compactMap { key -> Int64? in
-            guard key.hasPrefix("project["), key.hasSuffix("]") else { return nil }
-            return RequestNumber.id(key.dropFirst(8).dropLast())
-        }
+        let ids = context.form.bracketed("project").keys.compactMap { RequestNumber.id($0) }
         do {
             _ = try await installations.setPermittedProjects(ids, of: id, in: context.company, by: context.caller)
             _ = try await installations.setAddToNewProjects(context.form["add_to_new_projects"] == "on", of: id, in: context.company, by: context.caller)
@@ -146,16 +137,15 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
         guard let (current, target) = try await installations.pendingUpgrade(of: id, in: context.company) else {
             return try await renderShow(id, context, flash: .init(text: "This app is up to date.", isError: false))
         }
-        let changes = current.manifest.changes(to: target.manifest).map { change -> [String: String] in
+        let changes = current.manifest.changes(to: target.manifest).map { change -> Page.UpdateReview.Change in
             let verb = change.from == .none ? "adds" : change.to == .none ? "removes" : change.isRaise ? "raises" : "lowers"
-            return ["kind": change.isRaise ? "raise" : "lower",
-                    "text": "\(verb.capitalized) \(change.tool.friendlyName) at \(change.scope.rawValue) level: \(change.from.displayName) → \(change.to.displayName)"]
+            return .init(kind: change.isRaise ? "raise" : "lower",
+                         text: "\(verb.capitalized) \(change.tool.friendlyName) at \(change.scope.rawValue) level: \(change.from.displayName) → \(change.to.displayName)")
         }
-        let values: [String: Any] = [
-            "app": view.appName, "from": current.version, "to": target.version, "changes": changes, "keepsProjects": !target.manifest.projectLevels.levels.isEmpty,
-            "csrf": context.csrf, "versionKey": target.versionKey, "action": base(context, id) + "/update", "back": base(context, id),
-        ]
-        return Renderer.html(renderer.render("update-review", title: "Update \(view.appName)", values, frame: context.frame("apps")))
+        let page = Page.UpdateReview(
+            app: view.appName, from: current.version, to: target.version, changes: changes, keepsProjects: !target.manifest.projectLevels.levels.isEmpty,
+            csrf: context.csrf, versionKey: target.versionKey, action: base(context, id) + "/update", back: base(context, id))
+        return Renderer.html(renderer.render(page, title: "Update \(view.appName)", frame: context.frame("apps")))
     }
 
     @Sendable func update(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -171,12 +161,11 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     @Sendable func confirmUninstall(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
         let view = try await installations.show(id, in: context.company)
-        let values: [String: Any] = [
-            "heading": "Uninstall \(view.appName)?",
-            "warning": "Every call of the app in \(context.company.name) will answer “App is not connected to this company” at once. Its contact leaves the directory and its permitted projects. Reinstalling within the retention window brings them back.",
-            "csrf": context.csrf, "action": base(context, id) + "/uninstall", "back": base(context, id), "buttonClass": "danger", "confirmLabel": "Uninstall \(view.appName)",
-        ]
-        return Renderer.html(renderer.render("confirm", title: "Uninstall \(view.appName)", values, frame: context.frame("apps")))
+        let page = Page.Confirm(
+            heading: "Uninstall \(view.appName)?",
+            warning: "Every call of the app in \(context.company.name) will answer “App is not connected to this company” at once. Its contact leaves the directory and its permitted projects. Reinstalling within the retention window brings them back.",
+            action: base(context, id) + "/uninstall", back: base(context, id), confirmLabel: "Uninstall \(view.appName)", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: "Uninstall \(view.appName)", frame: context.frame("apps")))
     }
 
     @Sendable func uninstall(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {

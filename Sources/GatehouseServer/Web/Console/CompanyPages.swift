@@ -33,17 +33,15 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     private func renderDirectory(_ request: Request, _ context: ConsoleCompanyContext, email: String, error: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let paging = try Pagination(request, perPage: Self.perPage)
         let result = try await services.directory.directory(of: context.company, limit: paging.limit, offset: paging.offset)
-        var values: [String: Any] = [
-            "companyID": context.company.id, "csrf": context.csrf, "email": email, "total": result.total,
-            "people": result.items.map { m in
-                ["name": m.person.name, "email": m.person.email, "kind": m.person.kind == .user ? "user" : "service account contact",
-                 "status": m.isActive && m.person.isActive ? "active" : "inactive"]
+        let link = { (page: Int) in "/companies/\(context.company.id)/directory?page=\(page)" }
+        let view = Page.Directory(
+            companyID: context.company.id, csrf: context.csrf, email: email, total: result.total,
+            people: result.items.map { m in
+                .init(name: m.person.name, email: m.person.email, kind: m.person.kind == .user ? "user" : "service account contact",
+                      status: m.isActive && m.person.isActive ? "active" : "inactive")
             },
-        ]
-        if let error { values["error"] = error }
-        if paging.page > 1 { values["prev"] = "/companies/\(context.company.id)/directory?page=\(paging.page - 1)" }
-        if paging.hasNext(total: result.total) { values["next"] = "/companies/\(context.company.id)/directory?page=\(paging.page + 1)" }
-        return Renderer.html(renderer.render("directory", title: "Directory", values, frame: context.frame("directory", flash: flash)), status: status)
+            error: error, prev: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.hasNext(total: result.total) ? link(paging.page + 1) : nil)
+        return Renderer.html(renderer.render(view, title: "Directory", frame: context.frame("directory", flash: flash)), status: status)
     }
 
     @Sendable func addToDirectory(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -62,35 +60,30 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
 
     // MARK: templates
 
-    private func templateValues(_ context: ConsoleCompanyContext, name: String, errors: [String: String]) async throws -> [String: Any] {
+    private func templatesView(_ context: ConsoleCompanyContext, name: String, errors: [String: String]) async throws -> Page.Templates {
         let templates = try await services.permissions.templates(of: context.company)
-        return [
-            "companyID": context.company.id, "csrf": context.csrf, "name": name, "errors": errors,
-            "templates": templates.map { t in
+        return Page.Templates(
+            companyID: context.company.id, csrf: context.csrf, name: name, nameError: errors["name"],
+            templates: templates.map { t in
                 let summary = ServiceAccountPages<Store>.summary(t.levels)
-                return ["id": t.id, "name": t.name, "scope": t.isGlobal ? "global" : "project \(t.projectID ?? 0)", "summary": summary.isEmpty ? "None on every tool" : summary,
-                        "companyID": context.company.id, "csrf": context.csrf] as [String: Any]
+                return .init(id: t.id, name: t.name, scope: t.isGlobal ? "global" : "project \(t.projectID ?? 0)", summary: summary.isEmpty ? "None on every tool" : summary)
             },
-            "tools": ToolField.fields(.project, id: "ptool-", field: "tool"),
-        ]
+            tools: ToolField.fields(.project, id: "ptool-", field: "tool"))
     }
 
     @Sendable func templates(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        let values = try await templateValues(context, name: "", errors: [:])
-        return Renderer.html(renderer.render("templates", title: "Permission Templates", values, frame: context.frame("permission_templates", flash: ConsoleFlash.from(request))))
+        let view = try await templatesView(context, name: "", errors: [:])
+        return Renderer.html(renderer.render(view, title: "Permission Templates", frame: context.frame("permission_templates", flash: ConsoleFlash.from(request))))
     }
 
     @Sendable func createTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
-        var tools: [String: String] = [:]
-        for (key, value) in context.form where key.hasPrefix("tool[") && key.hasSuffix("]") && value != "none" {
-            tools[String(key.dropFirst(5).dropLast())] = value
-        }
+        let tools = context.form.bracketed("tool").filter { $0.value != "none" }
         let name = context.form["name"] ?? ""
         do {
             _ = try await services.permissions.createTemplate(name: name, projectID: nil, tools: tools, in: context.company, by: context.caller)
         } catch let error as ValidationError {
-            let values = try await templateValues(context, name: name, errors: error.fields)
-            return Renderer.html(renderer.render("templates", title: "Permission Templates", values,
+            let view = try await templatesView(context, name: name, errors: error.fields)
+            return Renderer.html(renderer.render(view, title: "Permission Templates",
                                                  frame: context.frame("permission_templates", flash: .init(text: "The template was not created: \(error.message).", isError: true))), status: .unprocessableContent)
         }
         return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-created")
@@ -102,12 +95,11 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func renderEdit(_ template: PermissionTemplate, _ context: ConsoleCompanyContext, name: String, levels: ToolLevels, errors: [String: String], flash: Renderer.Flash? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        let values: [String: Any] = [
-            "companyID": context.company.id, "csrf": context.csrf, "id": template.id, "current": template.name, "name": name, "errors": errors,
-            "scope": template.isGlobal ? "A global template, usable on any project" : "Specific to project \(template.projectID ?? 0)",
-            "tools": ToolField.fields(.project, id: "ptool-", field: "tool", selected: { levels[$0] }),
-        ]
-        return Renderer.html(renderer.render("template-edit", title: "Edit template", values, frame: context.frame("permission_templates", flash: flash)), status: status)
+        let view = Page.TemplateEdit(
+            companyID: context.company.id, csrf: context.csrf, id: template.id, current: template.name, name: name, nameError: errors["name"],
+            scope: template.isGlobal ? "A global template, usable on any project" : "Specific to project \(template.projectID ?? 0)",
+            tools: ToolField.fields(.project, id: "ptool-", field: "tool", selected: { levels[$0] }))
+        return Renderer.html(renderer.render(view, title: "Edit template", frame: context.frame("permission_templates", flash: flash)), status: status)
     }
 
     @Sendable func editTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -117,10 +109,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func updateTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let template = try await services.permissions.template(try templateID(context), in: context.company)
-        var tools: [String: String] = [:]
-        for (key, value) in context.form where key.hasPrefix("tool[") && key.hasSuffix("]") && value != "none" {
-            tools[String(key.dropFirst(5).dropLast())] = value
-        }
+        let tools = context.form.bracketed("tool").filter { $0.value != "none" }
         let name = context.form["name"] ?? ""
         do {
             _ = try await services.permissions.updateTemplate(template.id, name: name, projectID: nil, tools: tools, in: context.company, by: context.caller)
@@ -137,8 +126,8 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         do {
             try await services.permissions.deleteTemplate(id, in: context.company, by: context.caller)
         } catch let error as DomainError where error.code == .conflict {
-            let values = try await templateValues(context, name: "", errors: [:])
-            return Renderer.html(renderer.render("templates", title: "Permission Templates", values,
+            let view = try await templatesView(context, name: "", errors: [:])
+            return Renderer.html(renderer.render(view, title: "Permission Templates",
                                                  frame: context.frame("permission_templates", flash: .init(text: "The template was not deleted: \(error.message).", isError: true))), status: .conflict)
         }
         return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-deleted")
@@ -171,17 +160,14 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
             items.queryItems = ["actor", "action", "since", "until"].compactMap { n in text(n).map { URLQueryItem(name: n, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]
             return "/companies/\(context.company.id)/audit?" + (items.percentEncodedQuery ?? "")
         }
-        var values: [String: Any] = [
-            "companyID": context.company.id, "total": result.total,
-            "actor": text("actor") ?? "", "action": text("action") ?? "", "since": text("since") ?? "", "until": text("until") ?? "",
-            "entries": result.items.map { e in
-                ["at": Renderer.time(e.at), "actor": e.actor, "action": e.action, "target": e.target ?? "", "outcome": e.outcome, "address": e.remoteAddress ?? ""]
+        let view = Page.Audit(
+            companyID: context.company.id, total: result.total,
+            actor: text("actor") ?? "", action: text("action") ?? "", since: text("since") ?? "", until: text("until") ?? "",
+            entries: result.items.map { e in
+                .init(at: Renderer.time(e.at), actor: e.actor, action: e.action, target: e.target ?? "", outcome: e.outcome, address: e.remoteAddress ?? "")
             },
-        ]
-        if let filterError { values["filterError"] = filterError }
-        if paging.page > 1 { values["prev"] = link(paging.page - 1) }
-        if paging.hasNext(total: result.total) { values["next"] = link(paging.page + 1) }
-        return Renderer.html(renderer.render("audit", title: "Audit", values, frame: context.frame("audit")))
+            filterError: filterError, prev: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.hasNext(total: result.total) ? link(paging.page + 1) : nil)
+        return Renderer.html(renderer.render(view, title: "Audit", frame: context.frame("audit")))
     }
 
     @Sendable func migration(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -191,15 +177,14 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
     private func renderMigration(_ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let policy = services.policy
         let rows = try await policy.migrationReport(for: context.company)
-        let values: [String: Any] = [
-            "phase": policy.phase.rawValue, "phaseLabel": ServiceAccountPages<Store>.phaseLabel(policy.phase), "sunsetAt": Renderer.time(policy.policy.sunsetAt),
-            "rows": rows.map { r in
-                ["id": r.account.id, "name": r.account.name, "app": r.app?.name ?? "custom (no app)", "dmsa": r.dmsaVersion?.version ?? "none",
-                 "advice": r.recommendation, "canMigrate": MigrationAdvice.migrationRefusal(for: r.account, appName: r.app?.name, dmsaVersion: r.dmsaVersion) == nil,
-                 "companyID": context.company.id, "csrf": context.csrf] as [String: Any]
-            },
-        ]
-        return Renderer.html(renderer.render("migration", title: "Migration", values, frame: context.frame("migration", flash: flash)), status: status)
+        let view = Page.Migration(
+            companyID: context.company.id, csrf: context.csrf,
+            phase: policy.phase.rawValue, phaseLabel: ServiceAccountPages<Store>.phaseLabel(policy.phase), sunsetAt: Renderer.time(policy.policy.sunsetAt),
+            rows: rows.map { r in
+                .init(id: r.account.id, name: r.account.name, app: r.app?.name ?? "custom (no app)", dmsa: r.dmsaVersion?.version ?? "none",
+                      advice: r.recommendation, canMigrate: MigrationAdvice.migrationRefusal(for: r.account, appName: r.app?.name, dmsaVersion: r.dmsaVersion) == nil)
+            })
+        return Renderer.html(renderer.render(view, title: "Migration", frame: context.frame("migration", flash: flash)), status: status)
     }
 
     @Sendable func migrate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {

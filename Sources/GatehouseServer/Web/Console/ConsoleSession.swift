@@ -46,7 +46,7 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
     }
 
     func errorPage(_ status: HTTPResponse.Status, _ heading: String, _ message: String, frame: Renderer.Frame, context: Context) -> Response {
-        let html = renderer.render("error", title: heading, ["heading": heading, "message": message, "requestID": context.requestID], frame: frame)
+        let html = renderer.render(Page.Error(heading: heading, message: message, requestID: context.requestID), title: heading, frame: frame)
         return Renderer.html(html, status: status)
     }
 }

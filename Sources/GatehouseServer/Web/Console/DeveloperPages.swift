@@ -38,17 +38,17 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     private func base(_ id: Int64) -> String { "/developer/apps/\(id)" }
 
     @Sendable func list(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        var rows: [[String: Any]] = []
+        var rows: [Page.DeveloperApps.Row] = []
         for app in try await apps.apps(for: context.caller) {
             let versions = try await apps.versions(of: app.id, for: context.caller)
-            rows.append(["id": app.id, "name": app.name, "versions": versions.map(\.version).joined(separator: ", ").nonEmpty ?? "none", "listed": app.isListed ? "yes" : "no"])
+            rows.append(.init(id: app.id, name: app.name, versions: versions.map(\.version).joined(separator: ", ").nonEmpty ?? "none", listed: app.isListed ? "yes" : "no"))
         }
         // The first button keeps the stable test hook `accept-invitation`; ids stay unique on the page.
-        let invitations = try await apps.invitations(for: context.caller).enumerated().map { index, app -> [String: Any] in
-            ["id": app.id, "name": app.name, "csrf": context.csrf, "buttonID": index == 0 ? "accept-invitation" : "accept-invitation-\(app.id)"]
+        let invitations = try await apps.invitations(for: context.caller).enumerated().map { index, app in
+            Page.DeveloperApps.Invitation(id: app.id, name: app.name, buttonID: index == 0 ? "accept-invitation" : "accept-invitation-\(app.id)")
         }
-        return Renderer.html(renderer.render("developer-apps", title: "My apps", ["apps": rows, "invitations": invitations, "hasInvitations": !invitations.isEmpty],
-                                             frame: context.frame(flash: ConsoleFlash.from(request))))
+        let page = Page.DeveloperApps(csrf: context.csrf, apps: rows, invitations: invitations, hasInvitations: !invitations.isEmpty)
+        return Renderer.html(renderer.render(page, title: "My apps", frame: context.frame(flash: ConsoleFlash.from(request))))
     }
 
     /// The invitee joins the app, which then appears among their apps.
@@ -59,18 +59,18 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     }
 
     @Sendable func newForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        Renderer.html(renderer.render("developer-app-new", title: "New app", ["csrf": context.csrf, "name": "", "errors": [String: String]()], frame: context.frame()))
+        Renderer.html(renderer.render(Page.DeveloperAppNew(csrf: context.csrf, name: "", nameError: nil), title: "New app", frame: context.frame()))
     }
 
     @Sendable func create(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let name = context.form["name"] ?? ""
         do {
             let (app, secret) = try await apps.create(name: name, by: context.caller)
-            let values: [String: Any] = ["heading": "App “\(app.name)” created", "clientID": app.client.clientID, "secret": secret.value, "back": base(app.id),
-                                         "note": "One credential pair for every company that installs the app. Add a version next."]
-            return Renderer.html(renderer.render("secret-shown", title: "Secret shown once", values, frame: context.frame()))
+            let page = Page.SecretShown(heading: "App “\(app.name)” created", clientID: app.client.clientID, secret: secret.value, back: base(app.id),
+                                        note: "One credential pair for every company that installs the app. Add a version next.")
+            return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
         } catch let error as ValidationError {
-            return Renderer.html(renderer.render("developer-app-new", title: "New app", ["csrf": context.csrf, "name": name, "errors": error.fields],
+            return Renderer.html(renderer.render(Page.DeveloperAppNew(csrf: context.csrf, name: name, nameError: error.fields["name"]), title: "New app",
                                                  frame: context.frame(flash: .init(text: "The app was not created: fix the field below.", isError: true))), status: .unprocessableContent)
         }
     }
@@ -87,28 +87,22 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         let now = clock.now
         let newestUnpromoted = versions.filter { $0.status != .promoted }.map(\.id).max()
         let latestPromoted = versions.filter { $0.status == .promoted }.latestDMSA
-        let rows: [[String: String]] = try await installations.list(ofApp: id).filter(\.installation.isActive).map { view in
-            ["company": view.companyName, "version": view.version]
-        }
-        var values: [String: Any] = [
-            "name": app.name, "description": app.description ?? "", "listed": app.isListed, "errors": errors, "base": base(id), "csrf": context.csrf,
-            "clientID": app.client.clientID, "jwksText": jwksText,
-            "versions": versions.reversed().map { v -> [String: Any] in
+        let page = Page.DeveloperApp(
+            name: app.name, description: app.description ?? "", listed: app.isListed, nameError: errors["name"], base: base(id), csrf: context.csrf,
+            clientID: app.client.clientID, jwksText: jwksText, jwksError: jwksError,
+            versions: versions.reversed().map { v in
                 let permissions = (AppManagementPages<Store>.lines(v.manifest.companyLevels).map { "company \($0)" }
                     + AppManagementPages<Store>.lines(v.manifest.projectLevels).map { "project \($0)" }).joined(separator: ", ")
-                return ["id": v.id, "version": v.version, "status": v.status == .promoted ? "promoted" : "ready for testing", "promoted": v.status == .promoted,
-                        "key": v.versionKey, "permissions": permissions.nonEmpty ?? "none", "base": base(id), "csrf": context.csrf,
-                        "promoteID": v.id == newestUnpromoted ? "promote" : "promote-\(v.id)"]
+                return .init(id: v.id, version: v.version, status: v.status == .promoted ? "promoted" : "ready for testing", promoted: v.status == .promoted,
+                             key: v.versionKey, permissions: permissions.nonEmpty ?? "none", promoteID: v.id == newestUnpromoted ? "promote" : "promote-\(v.id)")
             },
-            "secrets": secrets.map { s -> [String: Any] in
-                ["id": s.id, "created": Renderer.time(s.createdAt), "expires": s.expiresAt.map(Renderer.time) ?? "never",
-                 "retirable": secrets.count > 1 && s.isActive(at: now), "base": base(id), "csrf": context.csrf]
+            secrets: secrets.map { s in
+                .init(id: s.id, created: Renderer.time(s.createdAt), expires: s.expiresAt.map(Renderer.time) ?? "never",
+                      retirable: secrets.count > 1 && s.isActive(at: now))
             },
-            "installations": rows,
-        ]
-        if let latestPromoted { values["latestKey"] = latestPromoted.versionKey; values["latestKeyVersion"] = latestPromoted.version }
-        if let jwksError { values["jwksError"] = jwksError }
-        return Renderer.html(renderer.render("developer-app", title: app.name, values, frame: context.frame(flash: flash)), status: status)
+            installations: try await installations.list(ofApp: id).filter(\.installation.isActive).map { .init(company: $0.companyName, version: $0.version) },
+            latestKey: latestPromoted?.versionKey, latestKeyVersion: latestPromoted?.version)
+        return Renderer.html(renderer.render(page, title: app.name, frame: context.frame(flash: flash)), status: status)
     }
 
     @Sendable func saveListing(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -130,16 +124,12 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
                              selected: { chosen[$0.key].flatMap(PermissionLevel.init(rawValue:)) },
                              error: { tool in errors["manifest.permissions.\(prefix).\(tool.key)"].map { "\(tool.friendlyName) \($0)" } })
         }
-        let manifest: [String: Any] = [
-            "schema_version": "4.1", "components": ["data_connector": ["service_account": true]],
-            "permissions": ["company": company.filter { $0.value != "none" }, "project": project.filter { $0.value != "none" }],
-        ]
+        let manifest = builderManifest(company: company, project: project)
         let json = (try? JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        let values: [String: Any] = [
-            "app": app.name, "base": base(app.id), "csrf": context.csrf, "version": version, "errors": errors, "manifest": json,
-            "companyTools": tools(.company, company, "company"), "projectTools": tools(.project, project, "project"),
-        ]
-        return Renderer.html(renderer.render("developer-version-new", title: "New version", values, frame: context.frame(flash: flash)), status: status)
+        let page = Page.VersionBuilder(
+            app: app.name, base: base(app.id), csrf: context.csrf, version: version, versionError: errors["version"], manifest: json,
+            companyTools: tools(.company, company, "company"), projectTools: tools(.project, project, "project"))
+        return Renderer.html(renderer.render(page, title: "New version", frame: context.frame(flash: flash)), status: status)
     }
 
     @Sendable func newVersion(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -151,19 +141,9 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     /// the JSON beside the form is only ever a view of what is submitted.
     @Sendable func createVersion(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let app = try await apps.app(try appID(context), for: context.caller)
-        func pick(_ prefix: String) -> [String: String] {
-            var picked: [String: String] = [:]
-            for (key, value) in context.form where key.hasPrefix(prefix + "[") && key.hasSuffix("]") {
-                picked[String(key.dropFirst(prefix.count + 1).dropLast())] = value
-            }
-            return picked
-        }
-        let company = pick("company_tool"), project = pick("project_tool")
+        let company = context.form.bracketed("company_tool"), project = context.form.bracketed("project_tool")
         let version = (context.form["version"] ?? "").trimmingCharacters(in: .whitespaces)
-        let manifest: [String: Any] = [
-            "schema_version": "4.1", "components": ["data_connector": ["service_account": NSNumber(value: true)]],
-            "permissions": ["company": company.filter { $0.value != "none" }, "project": project.filter { $0.value != "none" }],
-        ]
+        let manifest = builderManifest(company: company, project: project)
         do {
             _ = try await apps.createVersion(of: app.id, version: version, manifest: manifest, by: context.caller)
         } catch let error as ValidationError {
@@ -188,9 +168,9 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     @Sendable func rotate(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let id = try appID(context)
         let rotated = try await apps.rotateSecret(id, previousExpiresIn: try RequestNumber.field("previous_expires_in", context.form["previous_expires_in"]).map { Int(clamping: $0) }, by: context.caller)
-        let values: [String: Any] = ["heading": "New secret for “\(rotated.app.name)”", "clientID": rotated.app.client.clientID, "secret": rotated.secret.value,
-                                     "back": base(id), "expiry": rotated.secrets.compactMap(\.expiresAt).max().map(Renderer.time) ?? ""]
-        return Renderer.html(renderer.render("secret-shown", title: "Secret shown once", values, frame: context.frame()))
+        let page = Page.SecretShown(heading: "New secret for “\(rotated.app.name)”", clientID: rotated.app.client.clientID, secret: rotated.secret.value,
+                                    back: base(id), expiry: rotated.secrets.compactMap(\.expiresAt).max().map(Renderer.time))
+        return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
     }
 
     @Sendable func retire(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -207,20 +187,19 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     @Sendable func confirmReset(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let id = try appID(context)
         let app = try await apps.app(id, for: context.caller)
-        let values: [String: Any] = [
-            "heading": "Reset the secret of “\(app.name)”?",
-            "warning": "Every installation's tokens die at once, in every company, and the current secrets stop working. The new secret is shown once.",
-            "csrf": context.csrf, "action": base(id) + "/reset_secret", "back": base(id), "buttonClass": "danger", "confirmLabel": "Reset the app's secret",
-        ]
-        return Renderer.html(renderer.render("confirm", title: "Reset secret", values, frame: context.frame()))
+        let page = Page.Confirm(
+            heading: "Reset the secret of “\(app.name)”?",
+            warning: "Every installation's tokens die at once, in every company, and the current secrets stop working. The new secret is shown once.",
+            action: base(id) + "/reset_secret", back: base(id), confirmLabel: "Reset the app's secret", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: "Reset secret", frame: context.frame()))
     }
 
     @Sendable func reset(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let id = try appID(context)
         let (app, secret) = try await apps.resetSecret(id, by: context.caller)
-        let values: [String: Any] = ["heading": "Secret of “\(app.name)” reset", "clientID": app.client.clientID, "secret": secret.value, "back": base(id),
-                                     "note": "Tokens issued before the reset no longer work in any company."]
-        return Renderer.html(renderer.render("secret-shown", title: "Secret shown once", values, frame: context.frame()))
+        let page = Page.SecretShown(heading: "Secret of “\(app.name)” reset", clientID: app.client.clientID, secret: secret.value, back: base(id),
+                                    note: "Tokens issued before the reset no longer work in any company.")
+        return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
     }
 
     @Sendable func saveJWKS(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -242,11 +221,10 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
     // MARK: marketplace
 
     @Sendable func marketplace(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        var rows: [[String: String]] = []
-        for entry in try await policy.marketplace() {
-            rows.append(["name": entry.name, "description": entry.description ?? "", "dmsa": entry.hasDMSAVersion ? "yes" : "no",
-                         "status": entry.status, "statusClass": entry.isListed ? "active" : "sunset"])
+        let rows = try await policy.marketplace().map { entry in
+            Page.Marketplace.Row(name: entry.name, description: entry.description ?? "", dmsa: entry.hasDMSAVersion ? "yes" : "no",
+                                 status: entry.status, statusClass: entry.isListed ? "active" : "sunset")
         }
-        return Renderer.html(renderer.render("marketplace", title: "Marketplace", ["apps": rows], frame: context.frame()))
+        return Renderer.html(renderer.render(Page.Marketplace(apps: rows), title: "Marketplace", frame: context.frame()))
     }
 }

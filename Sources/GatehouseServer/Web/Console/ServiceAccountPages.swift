@@ -47,8 +47,9 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     private var phase: SunsetPolicy.Phase { policy.phase(at: clock.now) }
 
-    private func phaseValues() -> [String: Any] {
-        phase == .active ? [:] : ["phase": phase.rawValue, "phaseLabel": Self.phaseLabel(phase)]
+    /// The sunset phase's badge: nil in the active phase, when there is nothing to say.
+    private var phaseBadge: (phase: String, label: String)? {
+        phase == .active ? nil : (phase.rawValue, Self.phaseLabel(phase))
     }
 
     static func phaseLabel(_ phase: SunsetPolicy.Phase) -> String {
@@ -71,23 +72,20 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         let all: [Entry] = try await accounts.list(in: context.company).filter { matches($0.account.name) }.map(Entry.traditional)
             + installations.list(in: context.company).filter { $0.installation.isActive && matches($0.appName) }.map(Entry.dmsa)
         let slice = all.dropFirst(paging.offset).prefix(paging.limit)
-        var rows: [[String: Any]] = []
+        let badge = phaseBadge
+        var rows: [Page.ServiceAccounts.Row] = []
         for entry in slice {
             switch entry {
             case .traditional(let view):
                 let a = view.account
-                var row: [String: Any] = [
-                    "link": "/companies/\(context.company.id)/service_accounts/\(a.id)", "name": a.name, "kind": a.appType.rawValue,
-                    "status": a.client.isEnabled ? "active" : "disabled", "created": Renderer.day(a.createdAt),
-                    "lastToken": try await accounts.lastTokenAt(a).map(Renderer.time) ?? "never",
-                ]
-                row.merge(phaseValues()) { a, _ in a }
-                rows.append(row)
+                rows.append(.init(link: "/companies/\(context.company.id)/service_accounts/\(a.id)", name: a.name, kind: a.appType.rawValue,
+                                  status: a.client.isEnabled ? "active" : "disabled", created: Renderer.day(a.createdAt),
+                                  lastToken: try await accounts.lastTokenAt(a).map(Renderer.time) ?? "never",
+                                  phase: badge?.phase, phaseLabel: badge?.label))
             case .dmsa(let view):
-                rows.append([
-                    "link": "/companies/\(context.company.id)/apps", "name": view.appName, "kind": "DMSA contact",
-                    "status": "active", "created": Renderer.day(view.installation.createdAt), "lastToken": "kept by the app's developer",
-                ])
+                rows.append(.init(link: "/companies/\(context.company.id)/apps", name: view.appName, kind: "DMSA contact",
+                                  status: "active", created: Renderer.day(view.installation.createdAt), lastToken: "kept by the app's developer",
+                                  phase: nil, phaseLabel: nil))
             }
         }
         func link(_ p: Int) -> String {
@@ -96,13 +94,11 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             return "/companies/\(context.company.id)/service_accounts?" + items.joined(separator: "&")
         }
         let creationRefusal = policy.creationRefusal(at: clock.now)
-        var values: [String: Any] = [
-            "companyID": context.company.id, "accounts": rows, "query": query ?? "", "total": all.count,
-            "canCreate": creationRefusal == nil, "creationBlockedNote": creationRefusal?.message ?? "",
-        ]
-        if paging.page > 1 { values["prev"] = link(paging.page - 1) }
-        if paging.hasNext(total: all.count) { values["next"] = link(paging.page + 1) }
-        return Renderer.html(renderer.render("service-accounts", title: "Service Accounts", values, frame: context.frame("service_accounts", flash: ConsoleFlash.from(request))))
+        let view = Page.ServiceAccounts(
+            companyID: context.company.id, accounts: rows, query: query ?? "", total: all.count,
+            canCreate: creationRefusal == nil, creationBlockedNote: creationRefusal?.message ?? "",
+            prev: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.hasNext(total: all.count) ? link(paging.page + 1) : nil)
+        return Renderer.html(renderer.render(view, title: "Service Accounts", frame: context.frame("service_accounts", flash: ConsoleFlash.from(request))))
     }
 
     @Sendable func newForm(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
@@ -111,11 +107,9 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     private func renderNew(_ context: ConsoleCompanyContext, name: String, errors: [String: String], status: HTTPResponse.Status = .ok) -> Response {
         let refusal = policy.creationRefusal(at: clock.now)
-        let values: [String: Any] = [
-            "companyID": context.company.id, "csrf": context.csrf, "name": name, "errors": errors,
-            "blocked": refusal != nil, "blockedText": refusal?.message ?? "",
-        ]
-        return Renderer.html(renderer.render("service-account-new", title: "New service account", values,
+        let view = Page.ServiceAccountNew(companyID: context.company.id, csrf: context.csrf, name: name, nameError: errors["name"],
+                                          blocked: refusal != nil, blockedText: refusal?.message ?? "")
+        return Renderer.html(renderer.render(view, title: "New service account",
                                              frame: context.frame("service_accounts", flash: errors.isEmpty ? nil : .init(text: "The account was not created: fix the field below.", isError: true))), status: status)
     }
 
@@ -131,10 +125,8 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     }
 
     private func secretPage(_ context: ConsoleCompanyContext, heading: String, clientID: String, secret: ClientSecret, back: String, note: String? = nil, expiry: String? = nil) -> Response {
-        var values: [String: Any] = ["heading": heading, "clientID": clientID, "secret": secret.value, "back": back]
-        if let note { values["note"] = note }
-        if let expiry { values["expiry"] = expiry }
-        return Renderer.html(renderer.render("secret-shown", title: "Secret shown once", values, frame: context.frame("service_accounts")))
+        let view = Page.SecretShown(heading: heading, clientID: clientID, secret: secret.value, back: back, note: note, expiry: expiry)
+        return Renderer.html(renderer.render(view, title: "Secret shown once", frame: context.frame("service_accounts")))
     }
 
     // MARK: the account page
@@ -150,28 +142,24 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         let levels = detail.companyLevels
         let base = base(context, id)
         let templates = try await permissions.templates(of: context.company)
-        let memberships: [[String: Any]] = detail.memberProjects.map { project in
-            let granted = detail.access.projectLevels[project.id].map(Self.summary) ?? ""
-            return ["id": project.id, "name": project.displayName, "access": granted.isEmpty ? "None on every tool" : granted, "base": base, "csrf": context.csrf]
-        }
-        let audit = detail.recentActivity
-        var values: [String: Any] = [
-            "name": account.name, "status": account.client.isEnabled ? "active" : "disabled", "enabled": account.client.isEnabled,
-            "clientID": account.client.clientID, "kind": account.appType.rawValue, "contactEmail": view.contactEmail,
-            "base": base, "csrf": context.csrf, "companyID": context.company.id,
-            "secrets": detail.secrets.map { s in
-                ["id": s.id, "created": Renderer.time(s.createdAt), "expires": s.expiresAt.map(Renderer.time) ?? "never",
-                 "retirable": detail.retirable.contains(s.id), "base": base, "csrf": context.csrf] as [String: Any]
+        let badge = phaseBadge
+        let page = Page.ServiceAccount(
+            name: account.name, status: account.client.isEnabled ? "active" : "disabled", enabled: account.client.isEnabled,
+            clientID: account.client.clientID, kind: account.appType.rawValue, contactEmail: view.contactEmail,
+            base: base, csrf: context.csrf, companyID: context.company.id, phase: badge?.phase, phaseLabel: badge?.label,
+            secrets: detail.secrets.map { s in
+                .init(id: s.id, created: Renderer.time(s.createdAt), expires: s.expiresAt.map(Renderer.time) ?? "never", retirable: detail.retirable.contains(s.id))
             },
-            "tools": ToolField.fields(.company, id: "tool-", field: "tool", selected: { levels[$0] }),
-            "memberships": memberships,
-            "projects": detail.otherProjects.map { ["id": $0.id, "name": $0.displayName] },
-            "templates": templates.map { ["id": $0.id, "name": $0.name] },
-            "projectTools": ToolField.fields(.project, id: "level-", field: "level"),
-            "audit": audit.map { ["at": Renderer.time($0.at), "actor": $0.actor, "action": $0.action, "outcome": $0.outcome] },
-        ]
-        values.merge(phaseValues()) { a, _ in a }
-        return Renderer.html(renderer.render("service-account", title: account.name, values, frame: context.frame("service_accounts", flash: flash)), status: status)
+            tools: ToolField.fields(.company, id: "tool-", field: "tool", selected: { levels[$0] }),
+            memberships: detail.memberProjects.map { project in
+                let granted = detail.access.projectLevels[project.id].map(Self.summary) ?? ""
+                return .init(id: project.id, name: project.displayName, access: granted.isEmpty ? "None on every tool" : granted)
+            },
+            projects: detail.otherProjects.map { .init(id: $0.id, name: $0.displayName) },
+            templates: templates.map { .init(id: $0.id, name: $0.name) },
+            projectTools: ToolField.fields(.project, id: "level-", field: "level"),
+            audit: detail.recentActivity.map { .init(at: Renderer.time($0.at), actor: $0.actor, action: $0.action, outcome: $0.outcome) })
+        return Renderer.html(renderer.render(page, title: account.name, frame: context.frame("service_accounts", flash: flash)), status: status)
     }
 
     static func summary(_ levels: ToolLevels) -> String {
@@ -183,10 +171,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     @Sendable func savePermissions(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try id(context)
         let account = try await accounts.account(id, in: context.company)
-        var tools: [String: String] = [:]
-        for (key, value) in context.form where key.hasPrefix("tool[") && key.hasSuffix("]") {
-            tools[String(key.dropFirst(5).dropLast())] = value
-        }
+        let tools = context.form.bracketed("tool")
         do {
             _ = try await permissions.setCompanyLevels(tools, of: account.contactID, in: context.company, by: context.caller)
         } catch let error as ValidationError {
@@ -204,13 +189,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         }
         // A template, or (when none is chosen) the explicit levels of the form's second part.
         let templateID = context.form["template_id"].flatMap(RequestNumber.id)
-        var tools: [String: String]?
-        if templateID == nil {
-            tools = [:]
-            for (key, value) in context.form where key.hasPrefix("level[") && key.hasSuffix("]") && value != "none" {
-                tools?[String(key.dropFirst(6).dropLast())] = value
-            }
-        }
+        let tools = templateID == nil ? context.form.bracketed("level").filter { $0.value != "none" } : nil
         let project = try await directory.project(projectID, in: context.company)
         do {
             try await permissions.addMembership(person: account.contactID, to: project, templateID: templateID, tools: tools, by: context.caller)
@@ -270,31 +249,29 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         let id = try id(context)
         let view = try await accounts.show(id, in: context.company)
         let name = view.account.name
-        var values: [String: Any] = ["csrf": context.csrf, "action": "\(base(context, id))/\(action.rawValue)", "back": base(context, id), "buttonClass": "danger"]
+        let target = "\(base(context, id))/\(action.rawValue)", back = base(context, id)
+        let page: Page.Confirm
         switch action {
         case .resetSecret:
             let detail = try await accounts.detail(id, in: context.company)
             let levels = detail.companyLevels
-            let projects = detail.memberProjects
-            let lostLevels = ToolCatalog.tools(in: .company).filter { levels[$0] != .none }.map { "\($0.friendlyName): \(levels[$0].displayName)" }
-            values.merge([
-                "heading": "Reset the secret of “\(name)”?",
-                "warning": "Resetting the secret resets all permissions and project memberships. The current secret and every token issued with it stop working at once, and the new secret is shown once.",
-                "hasLevels": !lostLevels.isEmpty, "levels": lostLevels,
-                "hasProjects": !projects.isEmpty, "projects": projects.map(\.displayName),
-                "confirmLabel": "Reset secret, permissions and projects",
-            ]) { a, _ in a }
+            page = Page.Confirm(
+                heading: "Reset the secret of “\(name)”?",
+                warning: "Resetting the secret resets all permissions and project memberships. The current secret and every token issued with it stop working at once, and the new secret is shown once.",
+                levels: ToolCatalog.tools(in: .company).filter { levels[$0] != .none }.map { "\($0.friendlyName): \(levels[$0].displayName)" },
+                projects: detail.memberProjects.map(\.displayName),
+                action: target, back: back, confirmLabel: "Reset secret, permissions and projects", csrf: context.csrf)
         case .disable:
-            values.merge(["heading": "Disable “\(name)”?", "warning": "Its secret and every token it holds are refused from now on, in every request. You can enable it again later; tokens issued before stay invalid.",
-                          "confirmLabel": "Disable the account"]) { a, _ in a }
+            page = Page.Confirm(heading: "Disable “\(name)”?", warning: "Its secret and every token it holds are refused from now on, in every request. You can enable it again later; tokens issued before stay invalid.",
+                                action: target, back: back, confirmLabel: "Disable the account", csrf: context.csrf)
         case .enable:
-            values.merge(["heading": "Enable “\(name)”?", "warning": "Its secrets work again. Tokens issued before it was disabled stay invalid.",
-                          "confirmLabel": "Enable the account", "buttonClass": ""]) { a, _ in a }
+            page = Page.Confirm(heading: "Enable “\(name)”?", warning: "Its secrets work again. Tokens issued before it was disabled stay invalid.",
+                                action: target, back: back, danger: false, confirmLabel: "Enable the account", csrf: context.csrf)
         case .delete:
-            values.merge(["heading": "Delete “\(name)”?", "warning": "The account, its secrets and its tokens are gone for good; its contact leaves the directory. This cannot be undone.",
-                          "confirmLabel": "Delete the account"]) { a, _ in a }
+            page = Page.Confirm(heading: "Delete “\(name)”?", warning: "The account, its secrets and its tokens are gone for good; its contact leaves the directory. This cannot be undone.",
+                                action: target, back: back, confirmLabel: "Delete the account", csrf: context.csrf)
         }
-        return Renderer.html(renderer.render("confirm", title: values["heading"] as? String ?? "Confirm", values, frame: context.frame("service_accounts")))
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("service_accounts")))
     }
 
     @Sendable func perform(_ action: Lifecycle, _ request: Request, _ context: ConsoleCompanyContext) async throws -> Response {

@@ -5,8 +5,8 @@ import GatehouseCore
 /// explicit levels, permission templates, the manifest builder) builds its fields here, so the markup, the
 /// level names and the field names are the same everywhere. A typed view, so a misnamed value fails to compile
 /// instead of rendering an empty select.
-struct ToolField {
-    struct Option {
+struct ToolField: Encodable, Sendable {
+    struct Option: Encodable, Sendable {
         let value: String
         let label: String
         let selected: Bool
