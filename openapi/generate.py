@@ -119,6 +119,19 @@ SCHEMAS = {
     "SecretAnswer": {"allOf": [ref("ServiceAccount"), obj({"secret_id": I, "secrets": arr(ref("Secret"))}, required=["secret_id"])]},
     "RotateInput": obj({"previous_expires_in": {"type": ["integer", "null"], "minimum": 0, "maximum": 2592000,
                                                 "description": "Seconds the previous secret keeps working; null or absent for the default."}}, required=[]),
+    "UsageReport": obj({
+        "days": I, "since": S, "complete": {"type": "boolean", "description": "Whether the whole window was recorded; apply needs it unless forced."},
+        "manifest_managed": {"type": "boolean", "description": "A DMSA app's contact: its grants follow its manifest and cannot be lowered here."},
+        "granted": obj({"company": TOOLS, "projects": arr(obj({
+            "project_id": I, "name": S, "source": {"type": "string", "enum": ["template", "explicit"]},
+            "permission_template_id": NI, "template": NS, "tools": TOOLS}))}),
+        "used": arr(obj({"scope": {"type": "string", "enum": ["company", "project"]}, "project_id": NI, "tool": S, "level": LEVEL,
+                         "calls": I, "last_used_at": S})),
+        "unused": arr(obj({"scope": {"type": "string", "enum": ["company", "project"]}, "project_id": NI, "tool": S, "granted": LEVEL,
+                           "used": {**LEVEL, "description": "The level the grant could drop to: the lowest the tool allows that covers the use."}})),
+    }),
+    "UsageApplyInput": obj({"days": {"type": "integer", "minimum": 1, "maximum": 365, "description": "The window; 30 when absent."},
+                            "force": {"type": "boolean", "description": "Apply although less than the window has been recorded."}}, required=[]),
     "JWKSSet": obj({"token_endpoint_auth_method": S, "keys": S}),
     "App": obj({"id": I, "name": S, "client_id": S, "client_secret": {"type": ["string", "null"], "description": "Only when created or reset; null elsewhere."}, "owner_id": NI}, required=["id", "name", "client_id"]),
     "AppInput": obj({"name": name(100)}, required=["name"]),
@@ -412,6 +425,12 @@ op("put", SA + "/{id}/jwks", "Sets the public keys for private_key_jwt client au
 op("post", SA + "/{id}/migrate", "Migrates the account to its app's DMSA version.", "Admin: service accounts", body=ref("MigrateInput"),
    response=ref("Installation"), errors=(400, 401, 403, 404, 409, 422))
 
+USAGE_DAYS = (("days", {"type": "integer", "minimum": 1, "maximum": 365}, "The window in days; 30 when absent."),)
+op("get", SA + "/{id}/usage", "Which granted permissions the account's REST calls used in the window, and which they did not.",
+   "Admin: least privilege", query=USAGE_DAYS, response=ref("UsageReport"), errors=(400, 401, 403, 404))
+op("post", SA + "/{id}/usage/apply", "Lowers the account's grants to what the window used, in one transaction and one audit row.",
+   "Admin: least privilege", body=ref("UsageApplyInput"), body_required=False, response=ref("UsageReport"), errors=(400, 401, 403, 404, 422))
+
 IN = C + "/installations"
 op("get", IN, "The company's app installations.", "Admin: installations", paged=True, response=arr(ref("Installation")), errors=(400, 401, 403, 404))
 op("post", IN, "Installs an app's DMSA version: creates the app's contact in the directory.", "Admin: installations", ok=201,
@@ -426,6 +445,10 @@ op("get", IN + "/{iid}/permitted_projects", "The projects the app may reach.", "
    errors=(400, 401, 403, 404))
 op("put", IN + "/{iid}/permitted_projects", "Replaces the projects the app may reach.", "Admin: installations", body=ref("PermittedProjects"),
    response=ref("PermittedProjects"), errors=(400, 401, 403, 404, 422))
+op("get", IN + "/{iid}/usage", "Which of a DMSA app's granted permissions its calls used in the window.", "Admin: least privilege",
+   query=USAGE_DAYS, response=ref("UsageReport"), errors=(400, 401, 403, 404))
+op("post", IN + "/{iid}/usage/apply", "Always refused (422): a DMSA app's grants follow its manifest.", "Admin: least privilege",
+   body=ref("UsageApplyInput"), body_required=False, response=ref("UsageReport"), errors=(400, 401, 403, 404, 422))
 op("get", C + "/migration", "Which traditional accounts should move to which DMSA app.", "Admin: sunset", response=ref("MigrationReport"),
    errors=(400, 401, 403, 404))
 
@@ -487,7 +510,7 @@ DOCUMENT = {
     },
     "servers": [{"url": "/"}],
     "tags": [{"name": t} for t in ["Operations", "OAuth", "REST (Procore-compatible)", "Admin: directory", "Admin: permissions",
-                                   "Admin: service accounts", "Admin: installations", "Admin: apps", "Admin: sunset", "Admin: keys", "Admin: audit"]],
+                                   "Admin: service accounts", "Admin: least privilege", "Admin: installations", "Admin: apps", "Admin: sunset", "Admin: keys", "Admin: audit"]],
     "paths": dict(sorted(paths.items())),
     "components": {
         "schemas": SCHEMAS,

@@ -22,6 +22,8 @@ public struct GatehouseRuntime: Sendable {
     /// Every registered route, filled once the router is built: the 405 answer reads it, and so do tests that walk
     /// every route.
     public let routes = RouteTable()
+    /// Counts each allowed REST call's grant; nil with `--no-usage-recording`. Tests flush it by hand.
+    public var usage: UsageRecorder? = nil
 }
 
 /// Opens the store, runs migrations, loads the signing keys and wires every surface, in one place.
@@ -56,7 +58,8 @@ public func buildApplication(
         await database.shutdown()
         throw error
     }
-    let runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKeys.secretHasher, fileLock: fileLock, tls: tls)
+    var runtime = GatehouseRuntime(store: store, keys: keys, hasher: masterKeys.secretHasher, fileLock: fileLock, tls: tls)
+    runtime.usage = configuration.recordsUsage ? UsageRecorder() : nil
     let renderer: Renderer, assets: AssetsController, openAPI: OpenAPIController
     do {
         renderer = try await Renderer.load(policy: configuration.sunsetPolicy, clock: configuration.clock)
@@ -80,6 +83,9 @@ public func buildApplication(
     if let accessLog = configuration.accessLog {
         app.addServices(AccessLogService(log: accessLog))
     }
+    if let usage = runtime.usage {
+        app.addServices(UsageFlushService(recorder: usage, store: store, interval: configuration.usageFlushInterval, logger: logger))
+    }
     if let metricsAddress = configuration.metricsAddress {
         // Its own listener, so the scrape port can stay on a private interface.
         let metricsRouter = Router()
@@ -93,7 +99,7 @@ public func buildApplication(
     if let interval = configuration.pruneInterval {
         app.addServices(PruningService(
             store: store, clock: configuration.clock, interval: interval, sessionIdleTimeout: configuration.sessionIdleTimeout,
-            auditRetentionDays: configuration.auditRetentionDays, logger: logger
+            auditRetentionDays: configuration.auditRetentionDays, usageRetentionDays: configuration.usageRetentionDays, logger: logger
         ))
     }
     if database.kind == .postgres, configuration.listensForChanges {
@@ -161,10 +167,11 @@ func buildRouter<Store: GatehouseRepository>(
             .group(context: RESTRequestContext.self)
     }
     let restImplied = scoped(.impliedWhenAbsent), restScoped = scoped(.required)
-    MeController(store: store).addRoutes(to: restImplied)
-    CompaniesController(store: store).addRoutes(impliedCompany: restImplied, to: restScoped)
-    ProjectsController(store: store, directory: services.directory, permissions: services.permissions).addRoutes(to: restScoped)
-    RFIController(store: store, rfis: services.rfis).addRoutes(to: restScoped)
+    let gate = RESTGate(store: store, usage: runtime.usage, clock: clock)
+    MeController(store: store, gate: gate).addRoutes(to: restImplied)
+    CompaniesController(store: store, gate: gate).addRoutes(impliedCompany: restImplied, to: restScoped)
+    ProjectsController(store: store, directory: services.directory, permissions: services.permissions, gate: gate).addRoutes(to: restScoped)
+    RFIController(store: store, rfis: services.rfis, gate: gate).addRoutes(to: restScoped)
 
     // Admin: who calls is proven once; where they may act is the group's business.
     let admin = router.group("admin/v1")
@@ -178,6 +185,7 @@ func buildRouter<Store: GatehouseRepository>(
     DirectoryController(directory: services.directory).addRoutes(operator: operatorOnly, company: company)
     PermissionsController(permissions: services.permissions, directory: services.directory).addRoutes(company: company, project: project)
     ServiceAccountsController(accounts: services.serviceAccounts).addRoutes(company: company)
+    UsageController(usage: services.usage).addRoutes(company: company)
     let anyActor = admin.group().group(context: AdminRequestContext.self)
     AppsController(apps: services.apps, installations: services.installations).addRoutes(actor: anyActor)
     InstallationsController(installations: services.installations).addRoutes(company: company)

@@ -78,6 +78,12 @@ public struct GatehouseConfiguration: Sendable {
     /// How often the pruning service runs (it also runs once at start-up); nil runs none (tests that prune by
     /// hand, so the service cannot race them).
     public var pruneInterval: Duration? = .seconds(600)
+    /// `--usage-retention-days`: days of permission-use counts kept for least-privilege reports; 0 keeps them forever.
+    public var usageRetentionDays: Int = 90
+    /// `--no-usage-recording` turns it off: allowed REST calls are then not counted (the bench's comparison row).
+    public var recordsUsage = true
+    /// How often a node writes its permission-use counts; at most this much is lost if the process is killed.
+    public var usageFlushInterval: Duration = .seconds(10)
 
     /// Behind TLS, cookies are `Secure` and carry the `__Host-` prefix, which pins them to this host and path `/`.
     public var secureCookies: Bool { resolvedIssuer.lowercased().hasPrefix("https://") }
@@ -132,6 +138,8 @@ extension GatehouseConfiguration {
         }
         try check((0...(365 * 86_400)).contains(reinstallRetention), "--reinstall-retention-days must be 0 to 365")
         try check(auditRetentionDays >= 0, "--audit-retention-days must be 0 (keep forever) or more")
+        try check((0...3650).contains(usageRetentionDays), "--usage-retention-days must be 0 (keep forever) to 3650")
+        try check(usageFlushInterval >= .milliseconds(10) && usageFlushInterval <= .seconds(10), "the usage flush interval must be 10 ms to 10 s")
         try check(idleTimeout >= .seconds(1) && idleTimeout <= .seconds(3600), "--idle-timeout must be 1 to 3600 seconds")
         try check(shutdownDrain >= .zero && shutdownDrain <= .seconds(600), "--shutdown-drain must be 0 to 600 seconds")
         try check(shutdownTimeout >= .seconds(1) && shutdownTimeout <= .seconds(3600), "--shutdown-timeout must be 1 to 3600 seconds")

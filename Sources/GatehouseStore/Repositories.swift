@@ -217,7 +217,7 @@ public protocol AuditStore: Sendable {
 /// Everything Gatehouse stores. The server is generic over this composition.
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
-    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore & MaintenanceStore
+    & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore & MaintenanceStore & UsageStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -444,11 +444,14 @@ public struct PruneCutoffs: Sendable, Equatable {
     public var sessionsIdleBefore: Date
     /// Audit rows before this are deleted; nil keeps them forever.
     public var auditBefore: Date?
+    /// Permission-use counts of days before this are deleted; nil keeps them forever.
+    public var usageBefore: Date?
 
-    public init(now: Date, sessionsIdleBefore: Date, auditBefore: Date?) {
+    public init(now: Date, sessionsIdleBefore: Date, auditBefore: Date?, usageBefore: Date? = nil) {
         self.now = now
         self.sessionsIdleBefore = sessionsIdleBefore
         self.auditBefore = auditBefore
+        self.usageBefore = usageBefore
     }
 }
 
@@ -459,10 +462,11 @@ public struct PruneReport: Sendable, Equatable {
     public var sessions = 0
     public var auditEntries = 0
     public var rateCounters = 0
+    public var permissionUse = 0
 
     public init() {}
 
-    public var total: Int { revokedTokens + usedAssertions + sessions + auditEntries + rateCounters }
+    public var total: Int { revokedTokens + usedAssertions + sessions + auditEntries + rateCounters + permissionUse }
 }
 
 public protocol MaintenanceStore: Sendable {
@@ -489,3 +493,45 @@ extension CompanyStore where Self: InstallationStore {
     }
 }
 
+
+/// One batch row of permission use, as a node flushes it: calls on one day that relied on one grant.
+public struct PermissionUseCount: Sendable, Equatable {
+    public var personID: Int64
+    public var companyID: Int64
+    /// nil at company level.
+    public var projectID: Int64?
+    public var tool: String
+    public var level: PermissionLevel
+    /// Days since 1970-01-01 (UTC).
+    public var day: Int64
+    public var calls: Int64
+    /// Unix seconds of the latest call counted.
+    public var lastUsedAt: Int64
+
+    public init(personID: Int64, companyID: Int64, projectID: Int64?, tool: String, level: PermissionLevel, day: Int64, calls: Int64, lastUsedAt: Int64) {
+        self.personID = personID
+        self.companyID = companyID
+        self.projectID = projectID
+        self.tool = tool
+        self.level = level
+        self.day = day
+        self.calls = calls
+        self.lastUsedAt = lastUsedAt
+    }
+
+    var sortKey: String { "\(personID)/\(companyID)/\(projectID ?? 0)/\(tool)/\(level.rawValue)/\(day)" }
+}
+
+/// Least privilege from real use: counted use of grants, and the grants it is compared with.
+public protocol UsageStore: Sendable {
+    /// Adds each row's calls to the stored count (an upsert); rows must be distinct by key.
+    func addPermissionUse(_ counts: [PermissionUseCount]) async throws
+    /// The summed use per project (nil: company), tool and level from `fromDay` on.
+    func permissionUse(companyID: Int64, personID: Int64, fromDay: Int64) async throws -> [UsedGrant]
+    /// Company levels and memberships with their levels and templates; nil when not in the directory.
+    func grants(companyID: Int64, personID: Int64) async throws -> Grants?
+    /// Writes company levels and the given memberships' levels in one transaction.
+    func replaceGrants(companyID: Int64, personID: Int64, with grants: Grants) async throws
+    /// When counting began for this contact in this company; nil when not in the directory.
+    func usageRecordedSince(companyID: Int64, personID: Int64) async throws -> Date?
+}

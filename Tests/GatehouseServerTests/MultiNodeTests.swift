@@ -92,6 +92,33 @@ struct MultiNodeTests {
         }
     }
 
+    /// Least privilege counts from every node add up: each node counts its own calls and flushes an upsert that
+    /// adds to the shared row, so the report on either node shows the sum.
+    @Test func permissionUseCountsFromEveryNodeAddUp() async throws {
+        try await Self.twoNodes { a, b in
+            let (company, account, token) = try await a.tenant()
+            try await a.grant(company: company, person: account.contactID, ["directory": "readonly"])
+            for _ in 0..<3 { #expect(try await a.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company).status == .ok) }
+            #expect(try await Self.withinOneSecond {
+                try await b.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company).status == .ok
+            })
+            for _ in 0..<3 { #expect(try await b.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company).status == .ok) }
+            // Both nodes flush twice, so the second batch of each adds to rows the other already wrote.
+            try await #require(a.runtime.usage).flush(to: a.runtime.store)
+            try await #require(b.runtime.usage).flush(to: b.runtime.store)
+            _ = try await b.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company)
+            _ = try await a.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company)
+            try await #require(b.runtime.usage).flush(to: b.runtime.store)
+            try await #require(a.runtime.usage).flush(to: a.runtime.store)
+            for node in [a, b] {
+                let report = try await node.admin(.get, "/companies/\(company)/service_accounts/\(account.id)/usage")
+                let directory = (report.json["used"] as? [[String: Any]] ?? []).first { $0["tool"] as? String == "directory" }
+                // 4 allowed calls on A; on B the first allowed poll, 3 more and 1: 9 (refused polls do not count).
+                #expect(directory?["calls"] as? Int == 9, "\(report.text)")
+            }
+        }
+    }
+
     @Test func aKeyRotatedOnOneNodeVerifiesOnTheOther() async throws {
         try await Self.twoNodes { a, b in
             let (company, account, _) = try await a.tenant()

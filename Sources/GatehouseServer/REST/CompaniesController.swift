@@ -7,7 +7,7 @@ import Hummingbird
 /// and the caller's own permissions.
 struct CompaniesController<Store: CompanyStore & ProjectStore & DirectoryStore & TemplateStore & InstallationStore>: Sendable {
     let store: Store
-    var gate: RESTGate<Store> { RESTGate(store: store) }
+    let gate: RESTGate<Store>
 
     /// `/me` and `/companies` never need `Procore-Company-Id`; they are registered on the group that implies it.
     func addRoutes(impliedCompany group: RouterGroup<RESTRequestContext>, to rest: RouterGroup<RESTRequestContext>) {

@@ -5,7 +5,7 @@ import Hummingbird
 /// `GET /rest/v1.0/me`: the caller's own contact, in Procore's `{id, login, name}` shape.
 struct MeController<Store: PersonStore & DirectoryStore & ProjectStore & CompanyStore>: Sendable {
     let store: Store
-    var gate: RESTGate<Store> { RESTGate(store: store) }
+    let gate: RESTGate<Store>
 
     func addRoutes(to group: RouterGroup<RESTRequestContext>) {
         group.get("v1.0/me", use: me)

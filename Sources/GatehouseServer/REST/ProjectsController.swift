@@ -8,7 +8,7 @@ struct ProjectsController<Store: CompanyStore & ProjectStore & PersonStore & Dir
     let store: Store
     let directory: Directory<Store>
     let permissions: Permissions<Store>
-    var gate: RESTGate<Store> { RESTGate(store: store) }
+    let gate: RESTGate<Store>
 
     func addRoutes(to group: RouterGroup<RESTRequestContext>) {
         group.get("v1.0/projects", use: list)

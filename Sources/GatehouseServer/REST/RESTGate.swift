@@ -5,6 +5,9 @@ import Hummingbird
 /// Runs the one policy decision for a REST handler and turns it into a 403 or 404.
 struct RESTGate<Store: DirectoryStore & ProjectStore & CompanyStore>: Sendable {
     let store: Store
+    /// Told which grant each allowed call used (least privilege from real use); nil records nothing.
+    let usage: UsageRecorder?
+    let clock: any GatehouseCore.Clock
 
     /// Loads the caller's live access and decides. Returns the access so handlers can read levels
     /// (for example the RFI author rule) without a second query.
@@ -12,8 +15,13 @@ struct RESTGate<Store: DirectoryStore & ProjectStore & CompanyStore>: Sendable {
     func authorize(_ context: RESTRequestContext, project: Project? = nil, _ requirement: Requirement) async throws -> Access {
         let principal = context.principal
         let access = try await store.access(companyID: principal.companyID, personID: principal.contactID)
-        switch AccessPolicy.decide(access: access, project: project.map { ProjectRef(id: $0.id, companyID: $0.companyID) }, requirement: requirement) {
-        case .allow: return access
+        let ref = project.map { ProjectRef(id: $0.id, companyID: $0.companyID) }
+        switch AccessPolicy.decide(access: access, project: ref, requirement: requirement) {
+        case .allow:
+            if let usage, let use = AccessPolicy.grantUsed(access: access, project: ref, requirement: requirement) {
+                usage.record(use, personID: principal.contactID, companyID: principal.companyID, at: clock.now)
+            }
+            return access
         case .forbidden(let reason): throw APIError.forbidden(reason)
         case .notFound: throw APIError.notFound(project == nil ? "resource" : "project")
         }

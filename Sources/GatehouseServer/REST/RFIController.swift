@@ -8,7 +8,7 @@ import Hummingbird
 struct RFIController<Store: GatehouseRepository>: Sendable {
     let store: Store
     let rfis: RFIs<Store>
-    var gate: RESTGate<Store> { RESTGate(store: store) }
+    let gate: RESTGate<Store>
 
     func addRoutes(to group: RouterGroup<RESTRequestContext>) {
         for version in ["v1.0", "v1.1"] {

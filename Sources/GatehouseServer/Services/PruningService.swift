@@ -16,13 +16,16 @@ struct PruningService<Store: MaintenanceStore>: Service {
     let sessionIdleTimeout: TimeInterval
     /// Days of audit to keep; 0 keeps everything.
     let auditRetentionDays: Int
+    /// Days of permission-use counts to keep; 0 keeps everything.
+    var usageRetentionDays = 0
     let logger: Logger
 
     func cutoffs() -> PruneCutoffs {
         let now = clock.now
         return PruneCutoffs(
             now: now, sessionsIdleBefore: now.addingTimeInterval(-sessionIdleTimeout),
-            auditBefore: auditRetentionDays > 0 ? now.addingTimeInterval(-TimeInterval(auditRetentionDays) * 86_400) : nil
+            auditBefore: auditRetentionDays > 0 ? now.addingTimeInterval(-TimeInterval(auditRetentionDays) * 86_400) : nil,
+            usageBefore: usageRetentionDays > 0 ? now.addingTimeInterval(-TimeInterval(usageRetentionDays) * 86_400) : nil
         )
     }
 
@@ -35,6 +38,7 @@ struct PruningService<Store: MaintenanceStore>: Service {
                 logger.info("pruned expired rows", metadata: [
                     "revoked_tokens": "\(report.revokedTokens)", "used_assertions": "\(report.usedAssertions)",
                     "sessions": "\(report.sessions)", "audit_entries": "\(report.auditEntries)", "rate_counters": "\(report.rateCounters)",
+                    "permission_use": "\(report.permissionUse)",
                 ])
             }
             return report

@@ -18,6 +18,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let sessions: Sessions<Store>
     let credentials: CredentialLifecycle<Store>
     let rfis: RFIs<Store>
+    let usage: Usage<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -37,6 +38,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
         policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
         keys = Keys(ring: runtime.keys, auditor: auditor)
         rfis = RFIs(store: store, auditor: auditor, clock: clock)
+        usage = Usage(store: store, auditor: auditor, clock: clock, accounts: serviceAccounts, installations: installations)
         operatorTokens = OperatorTokens(store: store, auditor: auditor)
         sessions = Sessions(
             store: store, auditor: auditor, passwords: passwords, clock: clock,

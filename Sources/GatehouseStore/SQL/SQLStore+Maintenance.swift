@@ -19,6 +19,10 @@ extension SQLStore: MaintenanceStore {
         if let auditBefore = cutoffs.auditBefore {
             report.auditEntries = try await deleteInBatches(table: "audit_log", key: "id", where: "at < \(bind: auditBefore.unixSeconds)")
         }
+        if let usageBefore = cutoffs.usageBefore {
+            let day = usageBefore.unixSeconds / 86_400
+            report.permissionUse = try await deleteInBatches(table: "permission_use", key: "day", where: "day < \(bind: day)")
+        }
         // Rate and failure windows are an hour at most; a day-old window can count nothing any more.
         report.rateCounters = try await deleteInBatches(table: "rate_counters", key: "bucket", where: "window_start < \(bind: now - 86_400)")
         return report

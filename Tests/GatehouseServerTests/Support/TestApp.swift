@@ -183,7 +183,7 @@ extension TestApp {
         return Int64(id)
     }
 
-    struct Account {
+    struct Account: Sendable {
         let id: Int64
         let clientID: String
         let secret: String
