@@ -150,7 +150,7 @@ func buildRouter<Store: GatehouseRepository>(
     DeveloperPages(apps: services.apps, installations: services.installations, policy: services.policy, renderer: renderer, clock: clock)
         .addRoutes(to: signedIn)
     ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory, installations: services.installations,
-                        renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
+                        usage: services.usage, renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
     CompanyPages(services: services, renderer: renderer, clock: clock).addRoutes(to: consoleCompany)
     AppManagementPages(installations: services.installations, directory: services.directory, renderer: renderer).addRoutes(to: consoleCompany)
 

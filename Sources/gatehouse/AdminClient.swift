@@ -146,8 +146,35 @@ struct People: AsyncParsableCommand {
 struct ServiceAccounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service-accounts", abstract: "Traditional service accounts (admin API).",
-        subcommands: [List.self, Create.self, Show.self, ResetSecret.self, RotateSecret.self, Disable.self, Enable.self, Delete.self, Migrate.self]
+        subcommands: [List.self, Create.self, Show.self, ResetSecret.self, RotateSecret.self, Disable.self, Enable.self, Delete.self, Migrate.self, Usage.self]
     )
+
+    struct Usage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Which granted permissions the account's REST calls used, and which they did not.", subcommands: [Report.self, Apply.self],
+            defaultSubcommand: Report.self)
+
+        struct Report: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "report", abstract: "The usage report (the default).")
+            @OptionGroup var client: ClientOptions
+            @Option(help: "Company id.") var company: Int64
+            @Option(help: "The window in days (1 to 365).") var days: Int = 30
+            @Argument(help: "Account id.") var id: Int64
+            func run() async throws { try await client.send("GET", "/companies/\(company)/service_accounts/\(id)/usage?days=\(days)") }
+        }
+
+        struct Apply: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Lower the account's grants to what the window used, in one transaction.")
+            @OptionGroup var client: ClientOptions
+            @Option(help: "Company id.") var company: Int64
+            @Option(help: "The window in days (1 to 365).") var days: Int = 30
+            @Flag(help: "Apply although less than the window has been recorded.") var force = false
+            @Argument(help: "Account id.") var id: Int64
+            func run() async throws {
+                try await client.send("POST", "/companies/\(company)/service_accounts/\(id)/usage/apply", body: ["days": days, "force": force])
+            }
+        }
+    }
 
     struct ResetSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "reset-secret", abstract: "New secret; old secret, tokens, permissions and projects are reset.")

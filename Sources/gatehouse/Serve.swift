@@ -78,6 +78,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days of audit log to keep; older rows are pruned. 0 keeps them forever (env GATEHOUSE_AUDIT_RETENTION_DAYS). Default 365.")
     var auditRetentionDays: Int?
 
+    @Option(help: "Days of permission-use counts kept for least-privilege reports; 0 keeps them forever (env GATEHOUSE_USAGE_RETENTION_DAYS). Default 90.")
+    var usageRetentionDays: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Count which granted permission each allowed REST call used, for least-privilege reports. On by default.")
+    var usageRecording = true
+
     @Option(help: "Seconds a connection may send nothing before it is closed, mid-request or between requests. Default 30.")
     var idleTimeout: Int = 30
 
@@ -145,6 +151,8 @@ struct Serve: AsyncParsableCommand {
         configuration.sessionIdleTimeout = TimeInterval(idle)
         let auditDays = auditRetentionDays ?? env["GATEHOUSE_AUDIT_RETENTION_DAYS"].flatMap(Int.init) ?? 365
         configuration.auditRetentionDays = auditDays
+        configuration.usageRetentionDays = usageRetentionDays ?? env["GATEHOUSE_USAGE_RETENTION_DAYS"].flatMap(Int.init) ?? 90
+        configuration.recordsUsage = usageRecording
         configuration.idleTimeout = .seconds(idleTimeout)
         configuration.shutdownDrain = .seconds(shutdownDrain)
         switch (tlsCert ?? env["GATEHOUSE_TLS_CERT"], tlsKey ?? env["GATEHOUSE_TLS_KEY"]) {

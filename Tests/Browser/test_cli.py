@@ -10,7 +10,7 @@ import tempfile
 import urllib.error
 import urllib.request
 
-from conftest import free_port, start_gatehouse
+from conftest import FAR_SUNSET, free_port, start_gatehouse
 from test_process_limits import binary
 
 
@@ -236,6 +236,54 @@ def test_directory_membership_and_audit_commands_against_a_live_server():
         assert json.loads(future.stdout) == []
         wrong = cli("audit", "--outcome", "maybe", base=base, token=token)
         assert wrong.returncode == 1 and json.loads(wrong.stdout)["error"]["fields"] == {"outcome": "must be one of success, failure, refused"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def admin_json(base, token, method, path, body=None):
+    request = urllib.request.Request(base + "/admin/v1" + path, data=None if body is None else json.dumps(body).encode(), method=method,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def test_service_account_usage_commands_after_a_restart():
+    """One allowed REST call, then SIGTERM: the graceful shutdown writes the count, and after a restart
+    `service-accounts usage` reports it and `usage apply` lowers the unused grant (with --force: a new account)."""
+    data = tempfile.mkdtemp(prefix="gatehouse-cli-")
+    port = free_port()
+    token = secrets.token_urlsafe(32)
+    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
+    server, base = start_gatehouse(data, *FAR_SUNSET, env=env, port=port)
+    try:
+        company = admin_json(base, token, "POST", "/companies", {"name": "Acme"})["id"]
+        account = admin_json(base, token, "POST", f"/companies/{company}/service_accounts", {"name": "Sync", "app_type": "custom"})
+        admin_json(base, token, "PUT", f"/companies/{company}/people/{account['contact']['id']}/permissions",
+                   {"tools": {"directory": "readonly", "portfolio": "readonly"}})
+        basic = base64.b64encode(f"{account['client_id']}:{account['client_secret']}".encode()).decode()
+        issued = urllib.request.urlopen(urllib.request.Request(base + "/oauth/token", data=b"grant_type=client_credentials", method="POST",
+                                                               headers={"Authorization": f"Basic {basic}"}), timeout=10)
+        access = json.loads(issued.read())["access_token"]
+        code, _ = status(f"{base}/rest/v1.0/companies/{company}/users?company_id={company}", access)
+        assert code == 200
+        server.terminate()
+        server.wait(timeout=20)
+
+        server, base = start_gatehouse(data, *FAR_SUNSET, env=env, port=port)
+        report = cli("service-accounts", "usage", "--company", str(company), str(account["id"]), "--days", "7", base=base, token=token)
+        assert report.returncode == 0, report.stderr
+        body = json.loads(report.stdout)
+        assert body["days"] == 7 and body["complete"] is False
+        assert [(u["tool"], u["level"], u["calls"]) for u in body["used"]] == [("directory", "readonly", 1)], body
+        assert [(u["tool"], u["granted"], u["used"]) for u in body["unused"]] == [("portfolio", "readonly", "none")], body
+
+        refused = cli("service-accounts", "usage", "apply", "--company", str(company), str(account["id"]), base=base, token=token)
+        assert refused.returncode == 1 and json.loads(refused.stdout)["error"]["fields"]["force"], refused.stdout
+        applied = cli("service-accounts", "usage", "apply", "--force", "--company", str(company), str(account["id"]), base=base, token=token)
+        assert applied.returncode == 0, applied.stdout
+        assert json.loads(applied.stdout)["granted"]["company"] == {"directory": "readonly"}
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -77,4 +77,13 @@ struct LeastPrivilegeTests {
         let merged = UsedGrant.merged([Self.use(nil, .directory, .readonly), UsedGrant(projectID: nil, tool: .directory, level: .standard, calls: 4, lastUsedAt: later)])
         #expect(merged == [UsedGrant(projectID: nil, tool: .directory, level: .standard, calls: 5, lastUsedAt: later)])
     }
+
+    @Test func anAccountIsStaleAfterNinetyDaysWithoutAToken() {
+        let created = Self.now
+        #expect(!LeastPrivilege.isStale(createdAt: created, lastTokenAt: nil, now: created.addingTimeInterval(90 * 86_400)))
+        #expect(LeastPrivilege.isStale(createdAt: created, lastTokenAt: nil, now: created.addingTimeInterval(90 * 86_400 + 1)))
+        let used = created.addingTimeInterval(80 * 86_400)
+        #expect(!LeastPrivilege.isStale(createdAt: created, lastTokenAt: used, now: created.addingTimeInterval(120 * 86_400)))
+        #expect(LeastPrivilege.isStale(createdAt: created, lastTokenAt: used, now: used.addingTimeInterval(91 * 86_400)))
+    }
 }

@@ -9,7 +9,7 @@ import Testing
 struct TemplateKeyTests {
     static let views: [any PageView.Type] = [
         Page.Layout.self, Page.Confirm.self, Page.SecretShown.self, Page.Error.self,
-        Page.ServiceAccounts.self, Page.ServiceAccountNew.self, Page.ServiceAccount.self,
+        Page.ServiceAccounts.self, Page.ServiceAccountNew.self, Page.ServiceAccount.self, Page.UsageApply.self,
         Page.Directory.self, Page.Templates.self, Page.TemplateEdit.self, Page.Audit.self, Page.Migration.self,
         Page.Apps.self, Page.InstallReview.self, Page.Installation.self, Page.UpdateReview.self,
         Page.DeveloperApps.self, Page.DeveloperAppNew.self, Page.DeveloperApp.self, Page.VersionBuilder.self, Page.Marketplace.self,

@@ -186,4 +186,53 @@ struct UsageTests {
             #expect(pruned.permissionUse == 1)
         }
     }
+
+    /// The console's panel, its confirmation and the list's marks and filters, through the pages an admin uses.
+    @Test func theConsoleShowsUseAndLowersThroughAConfirmation() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let (company, _, _) = try await app.consoleTenant()
+            let project = try await app.createProject(company: company, name: "Tower A")
+            let account = try await app.createServiceAccount(company: company, name: "Nightly Sync")
+            let idle = try await app.createServiceAccount(company: company, name: "Idle Export")
+            try await app.grant(company: company, person: account.contactID, ["directory": "readonly", "portfolio": "readonly"])
+            let template = try await app.createTemplate(company: company, name: "Field", ["rfi": "standard"])
+            try await app.addMember(project: project, person: account.contactID, template: template)
+            app.clock.advance(by: 91 * 86_400)
+            let token = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            #expect(try await app.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company).status == .ok)
+            try await Self.flush(app)
+            let admin = try await app.signIn("admin@example.com")
+            let base = "/companies/\(company)/service_accounts/\(account.id)"
+
+            let page = try await app.page(admin, base)
+            #expect(page.status == .ok)
+            let panel = try #require(page.text.components(separatedBy: "id=\"usage\"").dropFirst().first?.components(separatedBy: "</section>").first)
+            #expect(panel.contains("Permissions used in the last 30 days"))
+            #expect(panel.components(separatedBy: "class=\"unused\"").count - 1 == 2, "portfolio and the project's RFIs")
+            #expect(panel.contains("Tower A") && panel.contains("unused above None"))
+            #expect(panel.contains("id=\"apply-usage\" href=\"\(base)/usage/apply\""))
+
+            let confirm = try await app.page(admin, base + "/usage/apply")
+            #expect(confirm.status == .ok)
+            #expect(confirm.text.contains("Portfolio at company level: Read Only → None"), "\(confirm.text)")
+            #expect(confirm.text.contains("RFIs on Tower A: Standard → None"), "\(confirm.text)")
+            #expect(confirm.text.contains("id=\"confirm\"") && !confirm.text.contains("name=\"force\""))
+
+            // The list marks both kinds, and each filter keeps only its own.
+            let list = try await app.page(admin, "/companies/\(company)/service_accounts")
+            #expect(list.text.contains("unused grants") && list.text.contains(">stale<"))
+            let unused = try await app.page(admin, "/companies/\(company)/service_accounts?filter=unused")
+            #expect(unused.text.contains("Nightly Sync") && !unused.text.contains("Idle Export"))
+            let stale = try await app.page(admin, "/companies/\(company)/service_accounts?filter=stale")
+            #expect(stale.text.contains("Idle Export") && !stale.text.contains("Nightly Sync"), "\(idle.id)")
+            #expect(try await app.page(admin, "/companies/\(company)/service_accounts?filter=bogus").status == .badRequest)
+
+            let applied = try await app.submit(admin, base + "/usage/apply", [:])
+            #expect(applied.status == .seeOther)
+            #expect(try await app.rest(.get, "/rest/v1.0/companies/\(company)/projects", token: token, company: company).status == .forbidden)
+            #expect(try await app.rest(.get, "/rest/v1.0/companies/\(company)/users", token: token, company: company).status == .ok)
+            let after = try await app.page(admin, base + "?done=usage-applied")
+            #expect(after.text.contains("Permissions lowered") && !after.text.contains("id=\"apply-usage\""))
+        }
+    }
 }

@@ -157,6 +157,15 @@ public enum LeastPrivilege {
         return Grants(companyLevels: ToolLevels(trusted: company), memberships: Array(projects.values))
     }
 
+    /// How long without a token makes a traditional account stale: 90 days, the usage retention's default.
+    public static let staleAfter: TimeInterval = 90 * 86_400
+
+    /// Whether an account has issued no token for ``staleAfter``: since its last token, or since its creation when
+    /// it never issued one.
+    public static func isStale(createdAt: Date, lastTokenAt: Date?, now: Date) -> Bool {
+        now.timeIntervalSince(lastTokenAt ?? createdAt) > staleAfter
+    }
+
     private struct Key: Hashable {
         let projectID: Int64?
         let tool: String

@@ -10,6 +10,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
     let permissions: Permissions<Store>
     let directory: Directory<Store>
     let installations: Installations<Store>
+    let usage: Usage<Store>
     let renderer: Renderer
     let policy: SunsetPolicy
     let clock: any GatehouseCore.Clock
@@ -32,6 +33,8 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         company.post("service_accounts/:id/projects/:pid/remove", use: removeProject)
         company.post("service_accounts/:id/rotate_secret", use: rotate)
         company.post("service_accounts/:id/secrets/:sid/retire", use: retire)
+        company.get("service_accounts/:id/usage/apply", use: confirmUsage)
+        company.post("service_accounts/:id/usage/apply", use: applyUsage)
         for action in Lifecycle.allCases {
             company.get("service_accounts/:id/\(action.rawValue)", use: { request, context in try await confirm(action, request, context) })
             company.post("service_accounts/:id/\(action.rawValue)", use: { request, context in try await perform(action, request, context) })
@@ -63,40 +66,81 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     // MARK: list and create
 
+    /// The list's filters beside the name search: every account, those with unused grants, stale ones.
+    enum ListFilter: String, CaseIterable {
+        case all, unused, stale
+        var label: String {
+            switch self {
+            case .all: "All accounts"
+            case .unused: "With unused permissions"
+            case .stale: "Stale (no token in 90 days)"
+            }
+        }
+    }
+
+    /// What the list shows about one entry's least privilege.
+    private struct Flags {
+        var hasUnusedGrants = false
+        var isStale = false
+        var lastToken: Date?
+    }
+
+    private func flags(_ entry: Entry, _ company: Company) async throws -> Flags {
+        switch entry {
+        case .traditional(let view):
+            let last = try await accounts.lastTokenAt(view.account)
+            return Flags(hasUnusedGrants: !(try await usage.report(account: view.account.id, in: company).unused.isEmpty),
+                         isStale: LeastPrivilege.isStale(createdAt: view.account.createdAt, lastTokenAt: last, now: clock.now), lastToken: last)
+        case .dmsa(let view):
+            return Flags(hasUnusedGrants: !(try await usage.report(installation: view.installation.id, in: company).unused.isEmpty))
+        }
+    }
+
     @Sendable func list(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let query = cleaned(try request.query.text("q"))
+        guard let filter = ListFilter(rawValue: cleaned(try request.query.text("filter")) ?? "all") else {
+            let allowed = ListFilter.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badRequest("filter must be one of: \(allowed)", code: "invalid_parameter", fields: ["filter": "must be one of: \(allowed)"])
+        }
         let paging = try Pagination(request, perPage: Self.perPage)
         // Traditional accounts (custom or marketplace) first, then the contacts of installed DMSA apps, which act
         // as service accounts here too; their credentials belong to the app's developer.
         let matches = { (name: String) in query == nil || name.localizedCaseInsensitiveContains(query!) }
-        let all: [Entry] = try await accounts.list(in: context.company).filter { matches($0.account.name) }.map(Entry.traditional)
-            + installations.list(in: context.company).filter { $0.installation.isActive && matches($0.appName) }.map(Entry.dmsa)
-        let slice = all.dropFirst(paging.offset).prefix(paging.limit)
+        var all: [(entry: Entry, flags: Flags?)] = try await accounts.list(in: context.company).filter { matches($0.account.name) }.map { (Entry.traditional($0), nil) }
+            + installations.list(in: context.company).filter { $0.installation.isActive && matches($0.appName) }.map { (Entry.dmsa($0), nil) }
+        // A filter needs every entry's flags before the page is cut; without one, only the page's are read.
+        if filter != .all {
+            for i in all.indices { all[i].flags = try await flags(all[i].entry, context.company) }
+            all = all.filter { filter == .unused ? $0.flags!.hasUnusedGrants : $0.flags!.isStale }
+        }
         let badge = phaseBadge
         var rows: [Page.ServiceAccounts.Row] = []
-        for entry in slice {
+        for (entry, known) in all.dropFirst(paging.offset).prefix(paging.limit) {
+            let flags = if let known { known } else { try await flags(entry, context.company) }
             switch entry {
             case .traditional(let view):
                 let a = view.account
                 rows.append(.init(link: "/companies/\(context.company.id)/service_accounts/\(a.id)", name: a.name, kind: a.appType.rawValue,
                                   status: a.client.isEnabled ? "active" : "disabled", created: Renderer.day(a.createdAt),
-                                  lastToken: try await accounts.lastTokenAt(a).map(Renderer.time) ?? "never",
-                                  phase: badge?.phase, phaseLabel: badge?.label))
+                                  lastToken: flags.lastToken.map(Renderer.time) ?? "never", phase: badge?.phase, phaseLabel: badge?.label,
+                                  hasUnusedGrants: flags.hasUnusedGrants, isStale: flags.isStale))
             case .dmsa(let view):
                 rows.append(.init(link: "/companies/\(context.company.id)/apps", name: view.appName, kind: "DMSA contact",
                                   status: "active", created: Renderer.day(view.installation.createdAt), lastToken: "kept by the app's developer",
-                                  phase: nil, phaseLabel: nil))
+                                  phase: nil, phaseLabel: nil, hasUnusedGrants: flags.hasUnusedGrants, isStale: false))
             }
         }
         func link(_ p: Int) -> String {
             var items = ["page=\(p)"]
             if let query { items.append("q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
+            if filter != .all { items.append("filter=\(filter.rawValue)") }
             return "/companies/\(context.company.id)/service_accounts?" + items.joined(separator: "&")
         }
         let creationRefusal = policy.creationRefusal(at: clock.now)
         let view = Page.ServiceAccounts(
             companyID: context.company.id, accounts: rows, query: query ?? "", total: all.count,
             canCreate: creationRefusal == nil, creationBlockedNote: creationRefusal?.message ?? "",
+            filters: ListFilter.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == filter) },
             prev: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.hasNext(total: all.count) ? link(paging.page + 1) : nil)
         return Renderer.html(renderer.render(view, title: "Service Accounts", frame: context.frame("service_accounts", flash: ConsoleFlash.from(request))))
     }
@@ -158,6 +202,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             projects: detail.otherProjects.map { .init(id: $0.id, name: $0.displayName) },
             templates: templates.map { .init(id: $0.id, name: $0.name) },
             projectTools: ToolField.fields(.project, id: "level-", field: "level"),
+            usage: Self.panel(try await usage.report(account: id, in: context.company), applyLink: base + "/usage/apply"),
             audit: detail.recentActivity.map { .init(at: Renderer.time($0.at), actor: $0.actor, action: $0.action, outcome: $0.outcome) })
         return Renderer.html(renderer.render(page, title: account.name, frame: context.frame("service_accounts", flash: flash)), status: status)
     }
@@ -208,6 +253,56 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         let project = try await directory.project(projectID, in: context.company)
         try await permissions.removeMembership(person: account.contactID, from: project, by: context.caller)
         return Renderer.redirect(base(context, id) + "?done=project-removed")
+    }
+
+    // MARK: least privilege
+
+    /// Each grant beside its use; rows follow the catalog's order, company first, then each project.
+    static func panel(_ report: UsageReport, applyLink: String) -> Page.UsagePanel {
+        let unused = Dictionary(report.unused.map { ("\($0.projectID ?? 0)/\($0.tool.key)", $0) }, uniquingKeysWith: { a, _ in a })
+        let used = Dictionary(report.used.map { ("\($0.projectID ?? 0)/\($0.tool.key)", $0) }, uniquingKeysWith: { a, _ in a })
+        func rows(_ projectID: Int64?, _ levels: ToolLevels) -> [Page.UsagePanel.Row] {
+            ToolCatalog.all.filter { levels[$0] != .none }.map { tool in
+                let key = "\(projectID ?? 0)/\(tool.key)"
+                let use = used[key]
+                return .init(scope: projectID.map { report.projectNames[$0] ?? "Project \($0)" } ?? "Company", tool: tool.friendlyName,
+                             granted: levels[tool].displayName, usedLevel: use?.level.displayName ?? "not used", calls: use?.calls ?? 0,
+                             lastUse: use.map { Renderer.time($0.lastUsedAt) } ?? "never", isUnused: unused[key] != nil,
+                             dropTo: unused[key]?.used.displayName ?? "")
+            }
+        }
+        let all = rows(nil, report.grants.companyLevels) + report.grants.memberships.flatMap { rows($0.projectID, $0.levels) }
+        return Page.UsagePanel(days: report.days, since: Renderer.day(report.since), isComplete: report.isComplete, rows: all, hasRows: !all.isEmpty,
+                               unusedCount: report.unused.count, hasUnused: !report.unused.isEmpty && !report.isManifestManaged, applyLink: applyLink)
+    }
+
+    /// "Lower to what was used…": the confirmation lists every grant that changes.
+    @Sendable func confirmUsage(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let account = try await accounts.account(id, in: context.company)
+        let report = try await usage.report(account: id, in: context.company)
+        guard !report.unused.isEmpty else { return Renderer.redirect(base(context, id) + "?done=usage-nothing") }
+        let changes = report.unused.map { grant in
+            let place = grant.projectID.map { "on \(report.projectNames[$0] ?? "project \($0)")" } ?? "at company level"
+            return "\(grant.tool.friendlyName) \(place): \(grant.granted.displayName) → \(grant.used.displayName)"
+        }
+        let recorded = Int(max(0, clock.now.timeIntervalSince(report.since)) / 86_400)
+        let page = Page.UsageApply(
+            heading: "Lower the permissions of “\(account.name)” to what it used in the last \(report.days) days?", changes: changes,
+            isComplete: report.isComplete,
+            recordedNote: "Only \(recorded) of the \(report.days) days have been recorded (since \(Renderer.day(report.since))). A permission used less often than that will be lowered too.",
+            action: base(context, id) + "/usage/apply", back: base(context, id) + "#usage", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("service_accounts")))
+    }
+
+    @Sendable func applyUsage(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        do {
+            _ = try await usage.apply(account: id, in: context.company, force: context.form["force"] == "1", by: context.caller)
+        } catch let error as ValidationError {
+            return try await renderShow(id, context, flash: .init(text: "Nothing was lowered: \(error.message).", isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect(base(context, id) + "?done=usage-applied")
     }
 
     // MARK: credentials

@@ -13,6 +13,16 @@ extension Page {
             /// The sunset phase's badge, on traditional accounts outside the active phase.
             let phase: String?
             let phaseLabel: String?
+            /// Granted permissions its calls did not use in the last 30 days.
+            let hasUnusedGrants: Bool
+            /// No token issued for 90 days (traditional accounts).
+            let isStale: Bool
+        }
+
+        struct Filter: Encodable, Sendable {
+            let value: String
+            let label: String
+            let selected: Bool
         }
 
         let companyID: Int64
@@ -21,6 +31,8 @@ extension Page {
         let total: Int
         let canCreate: Bool
         let creationBlockedNote: String
+        /// All, with unused grants, stale.
+        let filters: [Filter]
         let prev: String?
         let next: String?
     }
@@ -64,6 +76,45 @@ extension Page {
         let projects: [Choice]
         let templates: [Choice]
         let projectTools: [ToolField]
+        let usage: UsagePanel
         let audit: [ActivityRow]
+    }
+
+    /// "Permissions used in the last 30 days" (`id="usage"`): each grant beside its use, the unused ones marked.
+    struct UsagePanel: Encodable, Sendable {
+        struct Row: Encodable, Sendable {
+            /// `Company` or the project's name.
+            let scope: String
+            let tool: String
+            let granted: String
+            /// The highest level a call needed, or "not used".
+            let usedLevel: String
+            let calls: Int64
+            let lastUse: String
+            let isUnused: Bool
+            /// The level an unused grant could drop to.
+            let dropTo: String
+        }
+
+        let days: Int
+        let since: String
+        let isComplete: Bool
+        let rows: [Row]
+        let hasRows: Bool
+        let unusedCount: Int
+        let hasUnused: Bool
+        let applyLink: String
+    }
+
+    /// The confirmation of "Lower to what was used…": each grant that changes.
+    struct UsageApply: PageView {
+        static let template = "usage-apply"
+        let heading: String
+        let changes: [String]
+        let isComplete: Bool
+        let recordedNote: String
+        let action: String
+        let back: String
+        let csrf: String
     }
 }
