@@ -209,7 +209,7 @@ struct UsageTests {
             let panel = try #require(page.text.components(separatedBy: "id=\"usage\"").dropFirst().first?.components(separatedBy: "</section>").first)
             #expect(panel.contains("Permissions used in the last 30 days"))
             #expect(panel.components(separatedBy: "class=\"unused\"").count - 1 == 2, "portfolio and the project's RFIs")
-            #expect(panel.contains("Tower A") && panel.contains("unused above None"))
+            #expect(panel.contains("Tower A") && panel.contains("unused · can drop to None"))
             #expect(panel.contains("id=\"apply-usage\" href=\"\(base)/usage/apply\""))
 
             let confirm = try await app.page(admin, base + "/usage/apply")
