@@ -11,7 +11,9 @@
 #   quiet    LOG_LEVEL=warning, the active sunset phase: the ceiling.
 #   default  what users run: the default log level (info, one access-log line per request) and the deprecated
 #            phase, so the traditional account's REST answers carry Deprecation and Sunset headers; plus rows for
-#            a DMSA app installed in the same company, whose calls carry none.
+#            a DMSA app installed in the same company, whose calls carry none. Least-privilege recording is on
+#            (the default): every allowed REST call counts the grant it used.
+#   unrecorded the default configuration with --no-usage-recording, the comparison for recording's cost.
 # Every row runs wrk with THREADS threads x CONNECTIONS connections (2 x 64) for DURATION (10 s) on 127.0.0.1.
 # A run measures /health and then each endpoint; its ratios use its own /health. The script prints the median
 # ratio, req/s, p50 and p99 of each row, each server's RSS, and fails if any answer was not 2xx.
@@ -21,7 +23,7 @@ source bench/lib.sh
 
 RUNS="${RUNS:-3}"
 ACCOUNTS="${ACCOUNTS:-10}"
-CONFIGS="${CONFIGS:-quiet default}"
+CONFIGS="${CONFIGS:-quiet default unrecorded}"
 export CONNECTIONS="${CONNECTIONS:-64}" DURATION="${DURATION:-10s}"
 RESULTS="$(mktemp /tmp/gatehouse-bench-results.XXXXXX)"
 
@@ -47,14 +49,15 @@ LUA
 
 # bench_config NAME: starts a server for that configuration, measures every row RUNS times, stops it.
 bench_config() {
-    local name="$1"
+    local name="$1" extra=()
     case "$name" in
         quiet) export SERVER_LOG_LEVEL=warning PHASE=active ;;
         default) export SERVER_LOG_LEVEL=info PHASE=deprecated ;;
-        *) echo "unknown configuration $name (quiet or default)" >&2; exit 1 ;;
+        unrecorded) export SERVER_LOG_LEVEL=info PHASE=deprecated; extra=(--no-usage-recording) ;;
+        *) echo "unknown configuration $name (quiet, default or unrecorded)" >&2; exit 1 ;;
     esac
     SEED_ACCOUNTS="$ACCOUNTS" SEED_COMPANIES="$(( ACCOUNTS >= 100 ? ACCOUNTS / 100 : 1 ))" \
-        start_server --rate-limit-hourly 100000000 --rate-limit-spike 100000000
+        start_server --rate-limit-hourly 100000000 --rate-limit-spike 100000000 "${extra[@]}"
 
     # The REST caller: its own company, a project, portfolio read.
     make_account "Bench Co"
@@ -101,6 +104,13 @@ LUA
         fi
     done
     echo "$name rss $(rss_mb)" >>"$RESULTS"
+    if [ "$name" = default ]; then
+        # Proof recording was on: after the flush interval the REST caller's report shows the counted calls.
+        sleep 11
+        local calls; calls=$(admin GET "/companies/$COMPANY/service_accounts/$(admin GET "/companies/$COMPANY/service_accounts" | json '[0]["id"]')/usage" \
+            | python3 -c 'import json,sys; print(sum(u["calls"] for u in json.load(sys.stdin)["used"]))')
+        echo "$name recorded-calls $calls" >>"$RESULTS"
+    fi
     if [ "$SERVER_LOG_LEVEL" = info ]; then
         local lines; lines=$(grep -c ' request$' "$DATA/server.log" || true)
         echo "$name access-log-lines $lines" >>"$RESULTS"
@@ -126,7 +136,8 @@ labels = [("health", "GET /health (baseline)"), ("token", "POST /oauth/token"), 
           ("project", "GET /rest/v1.0/projects/{id}"), ("list", "GET /rest/v1.0/companies/{id}/projects"),
           ("dmsa-token", "POST /oauth/token (DMSA app)"), ("dmsa-me", "GET /rest/v1.0/me (DMSA)"),
           ("dmsa-project", "GET /rest/v1.0/projects/{id} (DMSA)")]
-titles = {"quiet": "quiet: LOG_LEVEL=warning, active phase", "default": "default: info logs, deprecated traditional account, DMSA app"}
+titles = {"quiet": "quiet: LOG_LEVEL=warning, active phase", "default": "default: info logs, deprecated traditional account, DMSA app",
+          "unrecorded": "unrecorded: the default with --no-usage-recording"}
 medians = {}
 for config, table in rows.items():
     print(f"\n{titles.get(config, config)}")
@@ -146,5 +157,10 @@ if ("quiet", "token") in medians and ("default", "token") in medians:
     for key in ["health", "token", "me", "project", "list"]:
         q = statistics.median(v[0] for v in rows["quiet"][key].values()); d = statistics.median(v[0] for v in rows["default"][key].values())
         print(f"  {key:8} {d / q:6.3f}")
+if ("unrecorded", "me") in medians and ("default", "me") in medians:
+    print("\nleast-privilege recording's cost: the default's ratio against the unrecorded one's (1.000 = no cost):")
+    for key in ["token", "me", "project", "list", "dmsa-me", "dmsa-project"]:
+        if ("default", key) in medians and ("unrecorded", key) in medians:
+            print(f"  {key:13} {medians[('default', key)] / medians[('unrecorded', key)]:6.3f}")
 PY
 rm -f "$RESULTS"
