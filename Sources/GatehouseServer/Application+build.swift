@@ -118,11 +118,12 @@ func buildRouter<Store: GatehouseRepository>(
     router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
     router.add(middleware: RequestIDMiddleware(issuer: configuration.resolvedIssuer))
     router.add(middleware: AccessLogMiddleware(log: configuration.accessLog))
-    router.add(middleware: ErrorRenderingMiddleware(routes: routes))
-    router.add(middleware: RequestMetricsMiddleware(metrics: configuration.metrics))
-
     let clock = configuration.clock
     let services = Services(store: store, runtime: runtime, configuration: configuration)
+    let browserPages = BrowserErrorPages(sessions: services.sessions, renderer: renderer, cookieName: configuration.sessionCookieName)
+    router.add(middleware: ErrorRenderingMiddleware(routes: routes, browserPage: { await browserPages.page($0, context: $1, allowed: $2) }))
+    router.add(middleware: RequestMetricsMiddleware(metrics: configuration.metrics))
+
     let failures = FailureLimiter(policy: configuration.failurePolicy, clock: clock, shared: runtime.store.database.kind == .postgres ? store : nil)
     let tokens = TokenService(
         repository: store, keys: runtime.keys, hasher: runtime.hasher, issuer: configuration.resolvedIssuer,

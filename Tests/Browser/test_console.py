@@ -120,9 +120,10 @@ def test_create_grant_membership_rotate_retire_reset_disable(driver, server, scr
     assert http.token_status(client_id, secret)[0] == 200
     assert http.token_status(client_id, new_secret)[0] == 200
     driver.get(account_url)
-    retire_buttons = driver.find_elements(By.CSS_SELECTOR, "button[id^=retire-]")
-    oldest = min(retire_buttons, key=lambda b: int(b.get_attribute("id").split("-")[1]))
+    retire_links = driver.find_elements(By.CSS_SELECTOR, "a[id^=retire-secret-]")
+    oldest = min(retire_links, key=lambda b: int(b.get_attribute("id").split("-")[2]))
     go(driver, oldest)
+    go(driver, driver.find_element(By.ID, "confirm"))
     assert http.token_status(client_id, secret)[0] == 401
     assert http.token_status(client_id, new_secret)[0] == 200
 

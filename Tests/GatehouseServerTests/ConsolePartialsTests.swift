@@ -53,7 +53,7 @@ struct ConsolePartialsTests {
             for tool in ToolCatalog.tools(in: .project) {
                 #expect(page.contains("<select id=\"level-\(tool.key)\" name=\"level[\(tool.key)]\">"))
             }
-            #expect(page.contains("class=\"secondary inline\" id=\"retire-"), "the retirable previous secret has its button")
+            #expect(page.contains("class=\"button danger inline\" id=\"retire-secret-"), "the retirable previous secret has its link to the confirmation")
             #expect(!page.contains("class=\"secondary\" id=\"retire-"), "one class attribute, not two")
         }
     }

@@ -12,7 +12,7 @@ struct TemplateKeyTests {
         Page.ServiceAccounts.self, Page.ServiceAccountNew.self, Page.ServiceAccount.self, Page.UsageApply.self,
         Page.Directory.self, Page.Templates.self, Page.TemplateEdit.self, Page.Audit.self, Page.Migration.self,
         Page.Apps.self, Page.InstallReview.self, Page.Installation.self, Page.UpdateReview.self,
-        Page.DeveloperApps.self, Page.DeveloperAppNew.self, Page.DeveloperApp.self, Page.VersionBuilder.self, Page.Marketplace.self,
+        Page.MembershipEdit.self, Page.DeveloperApps.self, Page.DeveloperAppNew.self, Page.DeveloperApp.self, Page.VersionBuilder.self, Page.Marketplace.self,
         Page.Login.self, Page.Home.self, Page.MigrationGuide.self, Page.APIReference.self,
     ]
 

@@ -13,6 +13,8 @@ import Logging
 struct ErrorRenderingMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let routes: RouteTable
+    /// The console's HTML page for an unmatched request from a browser; nil (or a nil answer) keeps the JSON error.
+    var browserPage: (@Sendable (Request, AppRequestContext, _ allowed: [String]) async -> Response?)? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -31,6 +33,7 @@ struct ErrorRenderingMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && error.body == nil {
             // No route matched: answer in the API's JSON shape, like every other error, instead of an empty body.
             let allowed = routes.allowedMethods(for: path)
+            if let browserPage, let page = await browserPage(request, context, allowed) { return page }
             let error = allowed.isEmpty
                 ? APIError(.notFound, code: "not_found", message: "no such endpoint: \(request.method) \(path)")
                 : APIError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))",

@@ -9,10 +9,15 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        Self.apply(to: &response)
+        return response
+    }
+
+    /// The headers of every HTML page, for pages rendered outside this middleware's group (the 404 and 405 pages).
+    static func apply(to response: inout Response) {
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicyHeader] = "same-origin"
         response.headers[.xFrameOptionsHeader] = "DENY"
-        return response
     }
 }

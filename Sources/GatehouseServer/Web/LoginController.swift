@@ -27,55 +27,67 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .lax)
     }
 
-    private func renderLogin(email: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+    private func renderLogin(next: String? = nil, email: String = "", error: String? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let csrf = RandomToken.base64URL(byteCount: 24)
-        var response = Renderer.html(renderer.render(Page.Login(csrf: csrf, email: email, error: error), title: "Sign in", frame: .init()), status: status)
+        let page = Page.Login(csrf: csrf, email: email, error: error, notice: notice, next: next)
+        var response = Renderer.html(renderer.render(page, title: "Sign in", frame: .init()), status: status)
         response.setCookie(cookie(configuration.csrfCookieName, csrf, maxAge: 3600))
         return response
     }
 
+    /// `?ended=1` after a session ended on its own, `?signed_out=1` after signing out; `next` is where to return.
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        renderLogin()
+        let query = request.uri.queryParameters
+        let notice: String? = if query.get("ended") != nil {
+            "Your session ended, so you were signed out. Sign in again to continue where you were."
+        } else if query.get("signed_out") != nil {
+            "You signed out."
+        } else {
+            nil
+        }
+        return renderLogin(next: ReturnPath.validated(query.get("next")), notice: notice)
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await Self.form(&request, context: context)
+        let next = ReturnPath.validated(form["next"])
         guard let cookieToken = request.cookies[configuration.csrfCookieName]?.value, let formToken = form["csrf_token"],
               constantTimeEquals(cookieToken, formToken)
         else {
-            return renderLogin(error: "Your sign-in form expired. Please try again.", status: .forbidden)
+            return renderLogin(next: next, error: "Your sign-in form expired. Please try again.", status: .forbidden)
         }
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let password = form["password"] ?? ""
         guard !email.isEmpty, !password.isEmpty else {
-            return renderLogin(email: email, error: "Enter your email and password.", status: .unprocessableContent)
+            return renderLogin(next: next, email: email, error: "Enter your email and password.", status: .unprocessableContent)
         }
         let address = context.remoteAddressString
         // Longer than any stored email or bcrypt password could be: refused before any lookup, as a failure.
         guard email.utf8.count <= 254, password.utf8.count <= 72 else {
             await failures.recordFailure(.login, credential: String(email.utf8.prefix(254)) ?? "", address: address)
-            return renderLogin(email: "", error: "Invalid email or password.", status: .unauthorized)
+            return renderLogin(next: next, email: "", error: "Invalid email or password.", status: .unauthorized)
         }
         if let wait = failures.retryAfter(.login, credential: email, address: address) {
-            var response = renderLogin(email: email, error: "Too many failed sign-ins. Wait \(wait) seconds, then try again.", status: .tooManyRequests)
+            var response = renderLogin(next: next, email: email, error: "Too many failed sign-ins. Wait \(wait) seconds, then try again.", status: .tooManyRequests)
             response.headers[.retryAfterHeader] = "\(wait)"
             return response
         }
         do {
             let (value, signedIn) = try await sessions.signIn(email: email, password: password, caller: context.caller(.operator(name: nil)))
-            var response = Renderer.redirect(try await landing(for: signedIn.person.id))
+            let destination = if let next { next } else { try await landing(for: signedIn.person.id) }
+            var response = Renderer.redirect(destination)
             response.setCookie(cookie(configuration.sessionCookieName, value, maxAge: Int(configuration.sessionLifetime)))
             return response
         } catch SignInRefusal.busy {
-            var response = renderLogin(email: email, error: "Sign-in is busy right now. Please try again in a moment.", status: .serviceUnavailable)
+            var response = renderLogin(next: next, email: email, error: "Sign-in is busy right now. Please try again in a moment.", status: .serviceUnavailable)
             response.headers[.retryAfterHeader] = "1"
             return response
         } catch SignInRefusal.serviceAccount {
-            return renderLogin(email: email, error: "Service accounts cannot log in: their contact only holds the account's permissions.", status: .forbidden)
+            return renderLogin(next: next, email: email, error: "Service accounts cannot log in: their contact only holds the account's permissions.", status: .forbidden)
         } catch {
             await failures.recordFailure(.login, credential: email, address: address)
-            return renderLogin(email: email, error: "Invalid email or password.", status: .unauthorized)
+            return renderLogin(next: next, email: email, error: "Invalid email or password.", status: .unauthorized)
         }
     }
 
@@ -92,7 +104,7 @@ struct LoginController<Store: PersonStore & SessionStore & AuditStore & Director
            let token = form["csrf_token"], constantTimeEquals(token, signedIn.session.csrfToken) {
             try await sessions.signOut(signedIn)
         }
-        var response = Renderer.redirect("/login")
+        var response = Renderer.redirect("/login?signed_out=1")
         response.setCookie(cookie(configuration.sessionCookieName, "", maxAge: 0))
         return response
     }

@@ -16,11 +16,13 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         company.post("directory", use: addToDirectory)
         company.get("permission_templates", use: templates)
         company.post("permission_templates", use: createTemplate)
+        company.get("permission_templates/:tid/delete", use: confirmDeleteTemplate)
         company.post("permission_templates/:tid/delete", use: deleteTemplate)
         company.get("permission_templates/:tid", use: editTemplate)
         company.post("permission_templates/:tid", use: updateTemplate)
         company.get("audit", use: audit)
         company.get("migration", use: migration)
+        company.get("migration/:id", use: confirmMigrate)
         company.post("migration/:id", use: migrate)
     }
 
@@ -121,6 +123,15 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         return Renderer.redirect("/companies/\(context.company.id)/permission_templates?done=template-saved")
     }
 
+    @Sendable func confirmDeleteTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let template = try await services.permissions.template(try templateID(context), in: context.company)
+        let base = "/companies/\(context.company.id)/permission_templates"
+        let page = Page.Confirm(
+            heading: "Delete the template “\(template.name)”?", warning: "It is gone for good. A template that a project membership still uses is not deleted: move those memberships first.",
+            action: "\(base)/\(template.id)/delete", back: base, confirmLabel: "Delete “\(template.name)”", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("permission_templates")))
+    }
+
     @Sendable func deleteTemplate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
         let id = try templateID(context)
         do {
@@ -185,6 +196,23 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
                       advice: r.recommendation, canMigrate: MigrationAdvice.migrationRefusal(for: r.account, appName: r.app?.name, dmsaVersion: r.dmsaVersion) == nil)
             })
         return Renderer.html(renderer.render(view, title: "Migration", frame: context.frame("migration", flash: flash)), status: status)
+    }
+
+    /// Migrating installs the app and disables the traditional account at once, so a live integration stops until
+    /// it uses the app's credentials: the page says exactly that before anything happens.
+    @Sendable func confirmMigrate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("service account") }
+        guard let row = try await services.policy.migrationReport(for: context.company).first(where: { $0.account.id == id }) else {
+            throw ConsoleError.notFound("service account")
+        }
+        let app = row.app?.name ?? "its app"
+        let version = row.dmsaVersion.map { " \($0.version)" } ?? ""
+        let base = "/companies/\(context.company.id)/migration"
+        let page = Page.Confirm(
+            heading: "Migrate “\(row.account.name)” to \(app)?",
+            warning: "This installs \(app)\(version) in \(context.company.name) and disables “\(row.account.name)” at once. Every call made with the account's credentials is refused from then on, so the integration stops until it uses the app's credentials.",
+            action: "\(base)/\(id)", back: base, confirmLabel: "Install \(app) and disable the account", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("migration")))
     }
 
     @Sendable func migrate(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {

@@ -20,3 +20,12 @@ func builderManifest(company: [String: String], project: [String: String]) -> [S
         "permissions": ["company": company.filter { $0.value != "none" }, "project": project.filter { $0.value != "none" }],
     ]
 }
+
+extension Sequence {
+    /// `map` with an async transform, in order, one element at a time.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}

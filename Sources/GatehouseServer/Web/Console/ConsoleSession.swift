@@ -14,7 +14,7 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let cookie = request.cookies[cookieName]?.value, let signedIn = try await sessions.resolve(cookie: cookie) else {
-            return Renderer.redirect("/login")
+            return Self.signInAgain(request, hadSession: request.cookies[cookieName].map { !$0.value.isEmpty } ?? false)
         }
         var context = context
         context.signedIn = signedIn
@@ -43,6 +43,21 @@ struct ConsoleSession<Store: PersonStore & SessionStore & AuditStore & Directory
             context.logger.error("console page failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return errorPage(.internalServerError, "Something went wrong", "The page could not be shown. Nothing was lost; try again in a moment.", frame: frame, context: context)
         }
+    }
+
+    /// The sign-in page, saying the session ended when there was one, and coming back to this page after (for a
+    /// page read; a form post cannot be replayed, so it returns nowhere in particular).
+    static func signInAgain(_ request: Request, hadSession: Bool) -> Response {
+        var items: [URLQueryItem] = []
+        if hadSession { items.append(URLQueryItem(name: "ended", value: "1")) }
+        if request.method == .get || request.method == .head {
+            let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            if let next = ReturnPath.validated(path) { items.append(URLQueryItem(name: "next", value: next)) }
+        }
+        var components = URLComponents()
+        components.path = "/login"
+        components.queryItems = items.isEmpty ? nil : items
+        return Renderer.redirect(components.string ?? "/login")
     }
 
     func errorPage(_ status: HTTPResponse.Status, _ heading: String, _ message: String, frame: Renderer.Frame, context: Context) -> Response {

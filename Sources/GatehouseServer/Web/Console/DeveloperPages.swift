@@ -22,6 +22,7 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         group.post("developer/apps/:app/versions", use: createVersion)
         group.post("developer/apps/:app/versions/:vid/promote", use: promote)
         group.post("developer/apps/:app/rotate_secret", use: rotate)
+        group.get("developer/apps/:app/secrets/:sid/retire", use: confirmRetire)
         group.post("developer/apps/:app/secrets/:sid/retire", use: retire)
         group.get("developer/apps/:app/reset_secret", use: confirmReset)
         group.post("developer/apps/:app/reset_secret", use: reset)
@@ -134,7 +135,10 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
 
     @Sendable func newVersion(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let app = try await apps.app(try appID(context), for: context.caller)
-        return builder(app, context, version: "", company: [:], project: [:], errors: [:])
+        // A new version starts from the last one's permissions: most versions change a level or two.
+        let last = try await apps.versions(of: app.id, for: context.caller).max { $0.id < $1.id }
+        func chosen(_ levels: ToolLevels?) -> [String: String] { levels?.levels.mapValues(\.rawValue) ?? [:] }
+        return builder(app, context, version: "", company: chosen(last?.manifest.companyLevels), project: chosen(last?.manifest.projectLevels), errors: [:])
     }
 
     /// The builder posts `company_tool[<key>]` and `project_tool[<key>]`; the manifest is built from them, so
@@ -171,6 +175,17 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         let page = Page.SecretShown(heading: "New secret for “\(rotated.app.name)”", clientID: rotated.app.client.clientID, secret: rotated.secret.value,
                                     back: base(id), expiry: rotated.secrets.compactMap(\.expiresAt).max().map(Renderer.time))
         return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+    }
+
+    @Sendable func confirmRetire(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let id = try appID(context)
+        let app = try await apps.app(id, for: context.caller)
+        guard let secretID = context.parameters.get("sid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("secret") }
+        let page = Page.Confirm(
+            heading: "Retire secret #\(secretID) of “\(app.name)”?",
+            warning: "Token requests with this secret are refused at once, in every company. Tokens it already issued work until they expire. The app's other secret keeps working.",
+            action: base(id) + "/secrets/\(secretID)/retire", back: base(id), confirmLabel: "Retire secret #\(secretID)", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame()))
     }
 
     @Sendable func retire(_ request: Request, context: ConsoleRequestContext) async throws -> Response {

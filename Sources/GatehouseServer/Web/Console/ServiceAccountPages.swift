@@ -30,7 +30,11 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         company.get("service_accounts/:id", use: show)
         company.post("service_accounts/:id/permissions", use: savePermissions)
         company.post("service_accounts/:id/projects", use: addProject)
+        company.get("service_accounts/:id/projects/:pid", use: editMembership)
+        company.post("service_accounts/:id/projects/:pid", use: saveMembership)
+        company.get("service_accounts/:id/projects/:pid/remove", use: confirmRemoveProject)
         company.post("service_accounts/:id/projects/:pid/remove", use: removeProject)
+        company.get("service_accounts/:id/secrets/:sid/retire", use: confirmRetire)
         company.post("service_accounts/:id/rotate_secret", use: rotate)
         company.post("service_accounts/:id/secrets/:sid/retire", use: retire)
         company.get("service_accounts/:id/usage/apply", use: confirmUsage)
@@ -179,7 +183,8 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         try await renderShow(try id(context), context, flash: ConsoleFlash.from(request))
     }
 
-    private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func renderShow(_ id: Int64, _ context: ConsoleCompanyContext, flash: Renderer.Flash?, addProjectError: String? = nil,
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
         let detail = try await accounts.detail(id, in: context.company)
         let view = detail.view
         let account = view.account
@@ -195,13 +200,16 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
                 .init(id: s.id, created: Renderer.time(s.createdAt), expires: s.expiresAt.map(Renderer.time) ?? "never", retirable: detail.retirable.contains(s.id))
             },
             tools: ToolField.fields(.company, id: "tool-", field: "tool", selected: { levels[$0] }),
-            memberships: detail.memberProjects.map { project in
+            memberships: try await detail.memberProjects.asyncMap { project in
                 let granted = detail.access.projectLevels[project.id].map(Self.summary) ?? ""
-                return .init(id: project.id, name: project.displayName, access: granted.isEmpty ? "None on every tool" : granted)
+                let current = try await permissions.member(account.contactID, of: project).permissionTemplateID
+                return .init(id: project.id, name: project.displayName, access: granted.isEmpty ? "None on every tool" : granted,
+                             isExplicit: current == nil, templates: Self.options(templates, selected: current))
             },
             projects: detail.otherProjects.map { .init(id: $0.id, name: $0.displayName) },
             templates: templates.map { .init(id: $0.id, name: $0.name) },
             projectTools: ToolField.fields(.project, id: "level-", field: "level"),
+            addProjectError: addProjectError,
             usage: Self.panel(try await usage.report(account: id, in: context.company), applyLink: base + "/usage/apply"),
             audit: detail.recentActivity.map { .init(at: Renderer.time($0.at), actor: $0.actor, action: $0.action, outcome: $0.outcome) })
         return Renderer.html(renderer.render(page, title: account.name, frame: context.frame("service_accounts", flash: flash)), status: status)
@@ -232,9 +240,16 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         guard let projectID = context.form["project_id"].flatMap(RequestNumber.id) else {
             return try await renderShow(id, context, flash: .init(text: "Choose a project.", isError: true), status: .unprocessableContent)
         }
-        // A template, or (when none is chosen) the explicit levels of the form's second part.
+        // A template, or (when none is chosen, the default) the explicit levels of the form's second part; never a
+        // template that silently replaces levels the admin set.
         let templateID = context.form["template_id"].flatMap(RequestNumber.id)
-        let tools = templateID == nil ? context.form.bracketed("level").filter { $0.value != "none" } : nil
+        let levels = context.form.bracketed("level").filter { $0.value != "none" }
+        if templateID != nil, !levels.isEmpty {
+            return try await renderShow(id, context, flash: .init(text: "Not added: choose a template or explicit levels, not both.", isError: true),
+                                        addProjectError: "Choose a template or explicit levels, not both. To use the levels below, choose “Explicit levels”.",
+                                        status: .unprocessableContent)
+        }
+        let tools = templateID == nil ? levels : nil
         let project = try await directory.project(projectID, in: context.company)
         do {
             try await permissions.addMembership(person: account.contactID, to: project, templateID: templateID, tools: tools, by: context.caller)
@@ -244,6 +259,86 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             return try await renderShow(id, context, flash: .init(text: error.message, isError: true), status: .unprocessableContent)
         }
         return Renderer.redirect(base(context, id) + "?done=project-added")
+    }
+
+    static func options(_ templates: [PermissionTemplate], selected: Int64?) -> [Page.ServiceAccount.TemplateOption] {
+        templates.map { .init(value: $0.id, label: $0.name, selected: $0.id == selected) }
+    }
+
+    private func membership(_ context: ConsoleCompanyContext) async throws -> (account: ServiceAccount, project: Project, member: DirectoryMember) {
+        let account = try await accounts.account(try id(context), in: context.company)
+        guard let projectID = context.parameters.get("pid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("project") }
+        let project = try await directory.project(projectID, in: context.company)
+        return (account, project, try await permissions.member(account.contactID, of: project))
+    }
+
+    /// One membership's template or explicit levels, edited in place.
+    @Sendable func editMembership(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let (account, project, member) = try await membership(context)
+        return try await renderMembership(account, project, member, context, templateError: nil, flash: nil)
+    }
+
+    private func renderMembership(_ account: ServiceAccount, _ project: Project, _ member: DirectoryMember, _ context: ConsoleCompanyContext,
+                                  templateError: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let access = try await accounts.detail(account.id, in: context.company).access
+        let levels = access.projectLevels[project.id] ?? ToolLevels()
+        let base = base(context, account.id)
+        let page = Page.MembershipEdit(
+            heading: "“\(account.name)” on \(project.displayName)", action: "\(base)/projects/\(project.id)", back: base, csrf: context.csrf,
+            isExplicit: member.permissionTemplateID == nil,
+            templates: Self.options(try await permissions.templates(of: context.company), selected: member.permissionTemplateID),
+            tools: ToolField.fields(.project, id: "level-", field: "level", selected: { levels[$0] }), templateError: templateError)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("service_accounts", flash: flash)), status: status)
+    }
+
+    /// Saves a membership: a template, or explicit levels. From the account page's row only the template select is
+    /// posted; "Explicit levels" there keeps the levels the membership has now, as explicit ones.
+    @Sendable func saveMembership(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let (account, project, member) = try await membership(context)
+        let templateID = context.form["template_id"].flatMap(RequestNumber.id)
+        let posted = context.form.bracketed("level")
+        let levels = posted.filter { $0.value != "none" }
+        if templateID != nil, !levels.isEmpty {
+            return try await renderMembership(account, project, member, context, templateError: "Choose a template or explicit levels, not both.",
+                                              flash: .init(text: "Not saved: choose a template or explicit levels, not both.", isError: true), status: .unprocessableContent)
+        }
+        var tools: [String: String]?
+        if templateID == nil {
+            let current = try await accounts.detail(account.id, in: context.company).access.projectLevels[project.id] ?? ToolLevels()
+            tools = posted.isEmpty ? current.levels.filter { $0.value != .none }.mapValues(\.rawValue) : levels
+        }
+        do {
+            try await permissions.updateMembership(person: account.contactID, in: project, templateID: templateID, tools: tools, by: context.caller)
+        } catch let error as ValidationError {
+            return try await renderMembership(account, project, member, context, templateError: error.message,
+                                              flash: .init(text: "Not saved: \(error.message).", isError: true), status: .unprocessableContent)
+        } catch let error as DomainError where error.code == .invalid {
+            return try await renderMembership(account, project, member, context, templateError: error.message,
+                                              flash: .init(text: "Not saved: \(error.message).", isError: true), status: .unprocessableContent)
+        }
+        return Renderer.redirect(base(context, account.id) + "?done=membership-saved")
+    }
+
+    @Sendable func confirmRemoveProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let (account, project, _) = try await membership(context)
+        let base = base(context, account.id)
+        let page = Page.Confirm(
+            heading: "Remove “\(account.name)” from \(project.displayName)?",
+            warning: "Its calls on this project are refused from the next call on. Its levels on the project are deleted; adding it again starts from what you choose then.",
+            action: "\(base)/projects/\(project.id)/remove", back: base, confirmLabel: "Remove from \(project.displayName)", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("service_accounts")))
+    }
+
+    @Sendable func confirmRetire(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {
+        let id = try id(context)
+        let account = try await accounts.account(id, in: context.company)
+        guard let secretID = context.parameters.get("sid").flatMap(RequestNumber.id) else { throw ConsoleError.notFound("secret") }
+        let base = base(context, id)
+        let page = Page.Confirm(
+            heading: "Retire secret #\(secretID) of “\(account.name)”?",
+            warning: "Token requests with this secret are refused at once. Tokens it already issued work until they expire. The account's other secret keeps working.",
+            action: "\(base)/secrets/\(secretID)/retire", back: base, confirmLabel: "Retire secret #\(secretID)", csrf: context.csrf)
+        return Renderer.html(renderer.render(page, title: page.heading, frame: context.frame("service_accounts")))
     }
 
     @Sendable func removeProject(_ request: Request, context: ConsoleCompanyContext) async throws -> Response {

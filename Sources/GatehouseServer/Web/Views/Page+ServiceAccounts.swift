@@ -56,6 +56,15 @@ extension Page {
             let id: Int64
             let name: String
             let access: String
+            let isExplicit: Bool
+            /// The company's templates, the membership's own selected.
+            let templates: [TemplateOption]
+        }
+
+        struct TemplateOption: Encodable, Sendable {
+            let value: Int64
+            let label: String
+            let selected: Bool
         }
 
         let name: String
@@ -76,6 +85,8 @@ extension Page {
         let projects: [Choice]
         let templates: [Choice]
         let projectTools: [ToolField]
+        /// "Choose a template or explicit levels, not both", beside the add form's template select.
+        let addProjectError: String?
         let usage: UsagePanel
         let audit: [ActivityRow]
     }
@@ -104,6 +115,20 @@ extension Page {
         let unusedCount: Int
         let hasUnused: Bool
         let applyLink: String
+    }
+
+    /// `membership-edit`: one project membership's template or explicit levels.
+    struct MembershipEdit: PageView {
+        static let template = "membership-edit"
+        let heading: String
+        let action: String
+        let back: String
+        let csrf: String
+        let isExplicit: Bool
+        let templates: [ServiceAccount.TemplateOption]
+        let tools: [ToolField]
+        /// Not `error`: a tool field's nil `error` would make Mustache find this one instead.
+        let templateError: String?
     }
 
     /// The confirmation of "Lower to what was used…": each grant that changes.

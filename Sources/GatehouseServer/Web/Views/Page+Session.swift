@@ -5,6 +5,10 @@ extension Page {
         let csrf: String
         let email: String
         let error: String?
+        /// "Your session ended…", "You signed out."
+        let notice: String?
+        /// The same-origin path to return to after signing in.
+        let next: String?
     }
 
     /// `home`: the companies the user administers.
