@@ -144,6 +144,7 @@ func buildRouter<Store: GatehouseRepository>(
     let console = pages.group()
         .add(middleware: ConsoleSession(sessions: services.sessions, renderer: renderer, cookieName: configuration.sessionCookieName))
         .add(middleware: ConsoleCSRF())
+        .add(middleware: ConsoleFormOnce(store: store, clock: clock))
     let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(sessions: services.sessions))
         .group(context: ConsoleCompanyContext.self)
     let signedIn = console.group(context: ConsoleRequestContext.self)
@@ -153,7 +154,8 @@ func buildRouter<Store: GatehouseRepository>(
     ServiceAccountPages(accounts: services.serviceAccounts, permissions: services.permissions, directory: services.directory, installations: services.installations,
                         usage: services.usage, renderer: renderer, policy: configuration.sunsetPolicy, clock: clock).addRoutes(to: consoleCompany)
     CompanyPages(services: services, renderer: renderer, clock: clock).addRoutes(to: consoleCompany)
-    AppManagementPages(installations: services.installations, directory: services.directory, renderer: renderer).addRoutes(to: consoleCompany)
+    AppManagementPages(installations: services.installations, directory: services.directory, names: services.auditNames, renderer: renderer)
+        .addRoutes(to: consoleCompany)
 
     // REST: one job per middleware. Bearer token, then deprecation headers (so every later refusal carries
     // them), then company and principal, then the rate limit; the typed context makes the principal certain.

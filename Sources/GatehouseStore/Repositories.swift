@@ -197,6 +197,15 @@ public struct AuditFilter: Sendable, Equatable {
     public var until: Date?
     /// `success`, `failure` or `refused`, as recorded.
     public var outcome: String?
+    /// A case-insensitive part of the actor as recorded (`operator`, `user:12`), or else any actor in
+    /// ``actorsNamed``: the actors a name or email resolved to. The console's "Who" filter.
+    public var actorMatching: String?
+    public var actorsNamed: [String] = []
+    /// A case-insensitive part of the action (`permissions`, `secret`).
+    public var actionMatching: String?
+    /// Together with ``target``: entries whose target is any of these, or ends in one after a `/`
+    /// (`person:7` matches `company:1/person:7` and `project:3/person:7`). An account's related history.
+    public var relatedTargets: [String] = []
 
     public init(companyID: Int64? = nil, actor: String? = nil, action: String? = nil, target: String? = nil, since: Date? = nil, until: Date? = nil) {
         self.companyID = companyID
@@ -218,6 +227,7 @@ public protocol AuditStore: Sendable {
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
     & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore & MaintenanceStore & UsageStore
+    & FormSubmissionStore
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.
@@ -463,10 +473,11 @@ public struct PruneReport: Sendable, Equatable {
     public var auditEntries = 0
     public var rateCounters = 0
     public var permissionUse = 0
+    public var formSubmissions = 0
 
     public init() {}
 
-    public var total: Int { revokedTokens + usedAssertions + sessions + auditEntries + rateCounters + permissionUse }
+    public var total: Int { revokedTokens + usedAssertions + sessions + auditEntries + rateCounters + permissionUse + formSubmissions }
 }
 
 public protocol MaintenanceStore: Sendable {
@@ -534,4 +545,19 @@ public protocol UsageStore: Sendable {
     func replaceGrants(companyID: Int64, personID: Int64, with grants: Grants) async throws
     /// When counting began for this contact in this company; nil when not in the directory.
     func usageRecordedSince(companyID: Int64, personID: Int64) async throws -> Date?
+}
+
+/// What claiming a console form's one-time token found.
+public enum FormClaim: Sendable, Equatable {
+    /// The first post of this form: go ahead.
+    case first
+    /// Posted before; `location` is where the first post led, nil while it runs or when it led nowhere.
+    case repeated(location: String?)
+}
+
+/// One submit, one effect for the console's forms.
+public protocol FormSubmissionStore: Sendable {
+    func claimForm(key: String, at now: Date) async throws -> FormClaim
+    /// Where the first post led; nil releases the claim (the post was refused, and may be sent again).
+    func recordFormResult(key: String, location: String?) async throws
 }

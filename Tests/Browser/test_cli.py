@@ -74,7 +74,8 @@ def test_admin_token_create_list_and_revoke():
 
 
 def cli(*args, base, token):
-    return subprocess.run([binary(), *args, "--url", base, "--token", token], capture_output=True, text=True, timeout=60)
+    # `--token=…`: a token_urlsafe token may begin with "-", which would read as an option.
+    return subprocess.run([binary(), *args, f"--url={base}", f"--token={token}"], capture_output=True, text=True, timeout=60)
 
 
 def test_company_project_and_people_commands_against_a_live_server():

@@ -176,3 +176,21 @@ def test_a_new_version_starts_from_the_last_one(driver, server, screenshots):
     assert Select(driver.find_element(By.NAME, "company_tool[directory]")).first_selected_option.get_attribute("value") == "readonly"
     assert Select(driver.find_element(By.NAME, "project_tool[rfi]")).first_selected_option.get_attribute("value") == "standard"
     accessible(driver, screenshots, "12-permissions-builder")
+
+
+def test_long_names_wrap_and_nothing_scrolls_sideways(driver, server, screenshots):
+    http, company = server["http"], server["company"]
+    long_name = "Integration" + "X" * 85
+    account = http.admin("POST", f"/companies/{company}/service_accounts", {"name": long_name})
+    driver.set_window_size(1366, 900)
+    sign_in(driver, server, ADMIN)
+    base = f"{server['base']}/companies/{company}"
+    for path in ["/service_accounts", f"/service_accounts/{account['id']}", "/audit", "/permission_templates", "/migration", "/directory"]:
+        driver.get(base + path)
+        wide = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{path} scrolls sideways by {wide}px"
+    driver.get(base + "/service_accounts?q=nothing-matches-this")
+    assert "No service accounts match “nothing-matches-this”." in driver.page_source
+    driver.get(base + f"/service_accounts/{account['id']}")
+    assert "Custom integration" in driver.page_source
+    accessible(driver, screenshots, "29-long-name")

@@ -263,7 +263,7 @@ struct ConsoleMorePagesTests {
             let admin = try await app.signIn("admin@example.com")
             let list = try await app.page(admin, "/companies/\(company)/service_accounts")
             #expect(list.text.contains("Field Sync"))
-            #expect(list.text.contains("DMSA contact"))
+            #expect(list.text.contains("Developer managed app (DMSA)"))
         }
     }
 }

@@ -47,6 +47,14 @@ public struct ServiceAccount: Sendable, Equatable {
     public enum AppType: String, Sendable, Codable, CaseIterable {
         case custom
         case marketplace
+
+        /// The kind in words, as the console shows it.
+        public var displayName: String {
+            switch self {
+            case .custom: "Custom integration"
+            case .marketplace: "Marketplace app"
+            }
+        }
     }
 
     public var id: Int64

@@ -89,7 +89,10 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
         let access = try await store.access(companyID: company.id, personID: account.contactID)
         let projects = try await store.projects(companyID: company.id, limit: 1000, offset: 0, activeOnly: false).items
         let secrets = try await credentials.activeSecrets(account.client)
-        let history = try await store.auditEntries(AuditFilter(companyID: company.id, target: AuditTarget.serviceAccount(account.id)), limit: 10, offset: 0).items
+        // The account's own rows, and its contact's permission and membership changes (`…/person:<contact>`).
+        var related = AuditFilter(companyID: company.id, target: AuditTarget.serviceAccount(account.id))
+        related.relatedTargets = ["person:\(account.contactID)"]
+        let history = try await store.auditEntries(related, limit: 10, offset: 0).items
         return ServiceAccountDetail(
             view: view, companyLevels: levels, access: access,
             memberProjects: projects.filter { access.isMember(ofProject: $0.id) }, otherProjects: projects.filter { !access.isMember(ofProject: $0.id) },

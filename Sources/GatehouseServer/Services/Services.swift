@@ -19,6 +19,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let credentials: CredentialLifecycle<Store>
     let rfis: RFIs<Store>
     let usage: Usage<Store>
+    let auditNames: AuditNames<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -38,6 +39,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
         policy = Policy(store: store, auditor: auditor, clock: clock, policy: configuration.sunsetPolicy, installations: installations)
         keys = Keys(ring: runtime.keys, auditor: auditor)
         rfis = RFIs(store: store, auditor: auditor, clock: clock)
+        auditNames = AuditNames(store: store)
         usage = Usage(store: store, auditor: auditor, clock: clock, accounts: serviceAccounts, installations: installations)
         operatorTokens = OperatorTokens(store: store, auditor: auditor)
         sessions = Sessions(

@@ -40,7 +40,7 @@ struct Renderer: Sendable {
 
     /// The page's view through its template, inside the layout.
     func render<View: PageView>(_ view: View, title: String, frame: Frame) -> String {
-        let content = library.render(view, withTemplate: View.template) ?? ""
+        let content = library.render(FormTokenScope(view: view, formToken: RandomToken.base64URL(byteCount: 18)), withTemplate: View.template) ?? ""
         let company = frame.company
         let layout = Page.Layout(
             title: title, content: content,

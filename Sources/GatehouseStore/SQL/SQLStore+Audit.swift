@@ -35,7 +35,25 @@ extension SQLStore: AuditStore {
         if let target = filter.target {
             conditions.appendLiteral(" AND (target = "); conditions.appendInterpolation(bind: target)
             conditions.appendLiteral(" OR target LIKE "); conditions.appendInterpolation(bind: Self.likePrefix(target) + "/%")
-            conditions.appendLiteral(" ESCAPE '\\')")
+            conditions.appendLiteral(" ESCAPE '\\'")
+            for related in filter.relatedTargets {
+                conditions.appendLiteral(" OR target = "); conditions.appendInterpolation(bind: related)
+                conditions.appendLiteral(" OR target LIKE "); conditions.appendInterpolation(bind: "%/" + Self.likePrefix(related))
+                conditions.appendLiteral(" ESCAPE '\\'")
+            }
+            conditions.appendLiteral(")")
+        }
+        if let part = filter.actorMatching {
+            conditions.appendLiteral(" AND (LOWER(actor) LIKE "); conditions.appendInterpolation(bind: "%" + Self.likePrefix(part.lowercased()) + "%")
+            conditions.appendLiteral(" ESCAPE '\\'")
+            for actor in filter.actorsNamed.prefix(500) {
+                conditions.appendLiteral(" OR actor = "); conditions.appendInterpolation(bind: actor)
+            }
+            conditions.appendLiteral(")")
+        }
+        if let part = filter.actionMatching {
+            conditions.appendLiteral(" AND LOWER(action) LIKE "); conditions.appendInterpolation(bind: "%" + Self.likePrefix(part.lowercased()) + "%")
+            conditions.appendLiteral(" ESCAPE '\\'")
         }
         if let outcome = filter.outcome { conditions.appendLiteral(" AND outcome = "); conditions.appendInterpolation(bind: outcome) }
         if let since = filter.since { conditions.appendLiteral(" AND at >= "); conditions.appendInterpolation(bind: since.unixSeconds) }

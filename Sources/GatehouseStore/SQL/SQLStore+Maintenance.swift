@@ -23,6 +23,8 @@ extension SQLStore: MaintenanceStore {
             let day = usageBefore.unixSeconds / 86_400
             report.permissionUse = try await deleteInBatches(table: "permission_use", key: "day", where: "day < \(bind: day)")
         }
+        // A form is posted twice within seconds, not days.
+        report.formSubmissions = try await deleteInBatches(table: "form_submissions", key: "form_key", where: "created_at < \(bind: now - 86_400)")
         // Rate and failure windows are an hour at most; a day-old window can count nothing any more.
         report.rateCounters = try await deleteInBatches(table: "rate_counters", key: "bucket", where: "window_start < \(bind: now - 86_400)")
         return report

@@ -26,3 +26,16 @@ function updateManifest() {
 document.addEventListener("change", function (event) {
   if (event.target.matches && event.target.matches("select[data-manifest]")) updateManifest();
 });
+
+// One submit, one effect: a form's buttons are disabled while it is sent, so a double click sends it once. The
+// server recognises a repeated post by its one-time token anyway.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.method.toLowerCase() !== "post") return;
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+    });
+  }, 0);
+});

@@ -8,6 +8,7 @@ import Hummingbird
 struct AppManagementPages<Store: GatehouseRepository>: Sendable {
     let installations: Installations<Store>
     let directory: Directory<Store>
+    let names: AuditNames<Store>
     let renderer: Renderer
 
     func addRoutes(to company: RouterGroup<ConsoleCompanyContext>) {
@@ -42,7 +43,8 @@ struct AppManagementPages<Store: GatehouseRepository>: Sendable {
         var rows: [Page.Apps.Row] = []
         for view in try await installations.list(in: context.company) where view.installation.isActive {
             let installedBy = try await installations.installer(of: view.installation)
-            rows.append(.init(id: view.installation.id, app: view.appName, version: view.version, by: installedBy ?? "unknown",
+            let by = try await installedBy.asyncMap { try await names.actor($0, in: context.company).name }
+            rows.append(.init(id: view.installation.id, app: view.appName, version: view.version, by: by ?? "unknown",
                               at: Renderer.time(view.installation.createdAt), latest: view.latestVersion))
         }
         let page = Page.Apps(companyID: context.company.id, csrf: context.csrf, versionKey: key, installations: rows, error: error)

@@ -151,7 +151,7 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
         let query = request.query
         // Each filter is read once, up front: a repeated one is the console's 400 page, like a repeated `page`.
         var filled: [String: String] = [:]
-        for name in ["actor", "action", "since", "until"] { filled[name] = try cleaned(query.text(name)) }
+        for name in ["actor", "action", "since", "until", "outcome"] { filled[name] = try cleaned(query.text(name)) }
         func text(_ name: String) -> String? { filled[name] }
         var filterError: String?
         func time(_ name: String) -> Date? {
@@ -163,19 +163,41 @@ struct CompanyPages<Store: GatehouseRepository>: Sendable {
                 return nil
             } catch { return nil }
         }
-        let filter = AuditFilter(companyID: context.company.id, actor: text("actor"), action: text("action"), since: time("since"), until: time("until"))
+        let outcomes = ["success", "failure", "refused"]
+        if let outcome = text("outcome"), !outcomes.contains(outcome) {
+            throw APIError.badRequest("outcome must be one of: \(outcomes.joined(separator: ", "))", code: "invalid_parameter", fields: ["outcome": "is not an outcome"])
+        }
+        // Who and Action match a part, ignoring case; Who also matches the names and emails of people, accounts and apps.
+        var filter = AuditFilter(companyID: context.company.id, since: time("since"), until: time("until"))
+        if let since = filter.since, let until = filter.until, since > until {
+            filterError = "From must be before To: the range is inverted."
+            filter.since = nil
+            filter.until = nil
+        }
+        filter.actionMatching = text("action")
+        filter.outcome = text("outcome")
+        if let who = text("actor") {
+            filter.actorMatching = who
+            filter.actorsNamed = try await services.auditNames.actors(matching: who, in: context.company)
+        }
         let paging = try Pagination(request, perPage: Self.perPage)
         let result = try await services.auditor.entries(filter, limit: paging.limit, offset: paging.offset)
+        let names = services.auditNames
         func link(_ p: Int) -> String {
             var items = URLComponents()
-            items.queryItems = ["actor", "action", "since", "until"].compactMap { n in text(n).map { URLQueryItem(name: n, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]
+            items.queryItems = ["actor", "action", "since", "until", "outcome"].compactMap { n in text(n).map { URLQueryItem(name: n, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]
             return "/companies/\(context.company.id)/audit?" + (items.percentEncodedQuery ?? "")
         }
         let view = Page.Audit(
             companyID: context.company.id, total: result.total,
             actor: text("actor") ?? "", action: text("action") ?? "", since: text("since") ?? "", until: text("until") ?? "",
-            entries: result.items.map { e in
-                .init(at: Renderer.time(e.at), actor: e.actor, action: e.action, target: e.target ?? "", outcome: e.outcome, address: e.remoteAddress ?? "")
+            outcomes: [.init(value: "", label: "Any", selected: text("outcome") == nil)]
+                + outcomes.map { .init(value: $0, label: $0.capitalized, selected: $0 == text("outcome")) },
+            entries: try await result.items.asyncMap { e in
+                let who = try await names.actor(e.actor, in: context.company)
+                let what = try await names.target(e.target, in: context.company)
+                return .init(at: Renderer.time(e.at), who: .init(name: who.name, raw: who.raw, href: who.link), action: e.action,
+                             what: what.map { .init(name: $0.name, raw: $0.raw, href: $0.link) }, outcome: e.outcome, address: e.remoteAddress ?? "")
             },
             filterError: filterError, prev: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.hasNext(total: result.total) ? link(paging.page + 1) : nil)
         return Renderer.html(renderer.render(view, title: "Audit", frame: context.frame("audit")))

@@ -25,6 +25,7 @@ enum ConsoleFlash {
         "updated": "Updated. Its permitted projects were kept with the new version's levels.",
         "uninstalled": "Uninstalled. The app's calls in this company are refused from now on.",
         "membership-saved": "Membership saved. It applies to the account's next API call.",
+        "already-sent": "That form was already sent, so it was not sent again. This is where the first one led.",
         "usage-applied": "Permissions lowered to what the account used. Calls that need a lowered permission are refused from now on.",
         "usage-nothing": "Nothing to lower: every permission was used in the window.",
         "migrated": "Migrated: the app's DMSA version is installed and the traditional account is disabled.",

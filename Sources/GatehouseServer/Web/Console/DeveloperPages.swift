@@ -68,8 +68,11 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         do {
             let (app, secret) = try await apps.create(name: name, by: context.caller)
             let page = Page.SecretShown(heading: "App “\(app.name)” created", clientID: app.client.clientID, secret: secret.value, back: base(app.id),
+                                        continueLabel: "Continue to the app",
                                         note: "One credential pair for every company that installs the app. Add a version next.")
-            return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+            var response = Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+            response.headers[.contentLocation] = page.back
+            return response
         } catch let error as ValidationError {
             return Renderer.html(renderer.render(Page.DeveloperAppNew(csrf: context.csrf, name: name, nameError: error.fields["name"]), title: "New app",
                                                  frame: context.frame(flash: .init(text: "The app was not created: fix the field below.", isError: true))), status: .unprocessableContent)
@@ -173,8 +176,10 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         let id = try appID(context)
         let rotated = try await apps.rotateSecret(id, previousExpiresIn: try RequestNumber.field("previous_expires_in", context.form["previous_expires_in"]).map { Int(clamping: $0) }, by: context.caller)
         let page = Page.SecretShown(heading: "New secret for “\(rotated.app.name)”", clientID: rotated.app.client.clientID, secret: rotated.secret.value,
-                                    back: base(id), expiry: rotated.secrets.compactMap(\.expiresAt).max().map(Renderer.time))
-        return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+                                    back: base(id), continueLabel: "Continue to the app", expiry: rotated.secrets.compactMap(\.expiresAt).max().map(Renderer.time))
+        var response = Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+        response.headers[.contentLocation] = page.back
+        return response
     }
 
     @Sendable func confirmRetire(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -213,8 +218,11 @@ struct DeveloperPages<Store: GatehouseRepository>: Sendable {
         let id = try appID(context)
         let (app, secret) = try await apps.resetSecret(id, by: context.caller)
         let page = Page.SecretShown(heading: "Secret of “\(app.name)” reset", clientID: app.client.clientID, secret: secret.value, back: base(id),
+                                    continueLabel: "Continue to the app",
                                     note: "Tokens issued before the reset no longer work in any company.")
-        return Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+        var response = Renderer.html(renderer.render(page, title: "Secret shown once", frame: context.frame()))
+        response.headers[.contentLocation] = page.back
+        return response
     }
 
     @Sendable func saveJWKS(_ request: Request, context: ConsoleRequestContext) async throws -> Response {

@@ -124,12 +124,12 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             switch entry {
             case .traditional(let view):
                 let a = view.account
-                rows.append(.init(link: "/companies/\(context.company.id)/service_accounts/\(a.id)", name: a.name, kind: a.appType.rawValue,
+                rows.append(.init(link: "/companies/\(context.company.id)/service_accounts/\(a.id)", name: a.name, kind: a.appType.displayName,
                                   status: a.client.isEnabled ? "active" : "disabled", created: Renderer.day(a.createdAt),
                                   lastToken: flags.lastToken.map(Renderer.time) ?? "never", phase: badge?.phase, phaseLabel: badge?.label,
                                   hasUnusedGrants: flags.hasUnusedGrants, isStale: flags.isStale))
             case .dmsa(let view):
-                rows.append(.init(link: "/companies/\(context.company.id)/apps", name: view.appName, kind: "DMSA contact",
+                rows.append(.init(link: "/companies/\(context.company.id)/apps", name: view.appName, kind: "Developer managed app (DMSA)",
                                   status: "active", created: Renderer.day(view.installation.createdAt), lastToken: "kept by the app's developer",
                                   phase: nil, phaseLabel: nil, hasUnusedGrants: flags.hasUnusedGrants, isStale: false))
             }
@@ -142,7 +142,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         }
         let creationRefusal = policy.creationRefusal(at: clock.now)
         let view = Page.ServiceAccounts(
-            companyID: context.company.id, accounts: rows, query: query ?? "", total: all.count,
+            companyID: context.company.id, accounts: rows, query: query ?? "", hasQuery: query != nil, total: all.count,
             canCreate: creationRefusal == nil, creationBlockedNote: creationRefusal?.message ?? "",
             filters: ListFilter.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == filter) },
             prev: paging.page > 1 ? link(paging.page - 1) : nil, next: paging.hasNext(total: all.count) ? link(paging.page + 1) : nil)
@@ -174,7 +174,10 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     private func secretPage(_ context: ConsoleCompanyContext, heading: String, clientID: String, secret: ClientSecret, back: String, note: String? = nil, expiry: String? = nil) -> Response {
         let view = Page.SecretShown(heading: heading, clientID: clientID, secret: secret.value, back: back, note: note, expiry: expiry)
-        return Renderer.html(renderer.render(view, title: "Secret shown once", frame: context.frame("service_accounts")))
+        var response = Renderer.html(renderer.render(view, title: "Secret shown once", frame: context.frame("service_accounts")))
+        // Where the account lives: a repeated post of this form is sent there (the secret is never shown twice).
+        response.headers[.contentLocation] = back
+        return response
     }
 
     // MARK: the account page
@@ -194,7 +197,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
         let badge = phaseBadge
         let page = Page.ServiceAccount(
             name: account.name, status: account.client.isEnabled ? "active" : "disabled", enabled: account.client.isEnabled,
-            clientID: account.client.clientID, kind: account.appType.rawValue, contactEmail: view.contactEmail,
+            clientID: account.client.clientID, kind: account.appType.displayName, contactEmail: view.contactEmail,
             base: base, csrf: context.csrf, companyID: context.company.id, phase: badge?.phase, phaseLabel: badge?.label,
             secrets: detail.secrets.map { s in
                 .init(id: s.id, created: Renderer.time(s.createdAt), expires: s.expiresAt.map(Renderer.time) ?? "never", retirable: detail.retirable.contains(s.id))

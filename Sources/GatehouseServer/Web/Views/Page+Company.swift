@@ -59,11 +59,25 @@ extension Page {
 
         struct Entry: Encodable, Sendable {
             let at: String
-            let actor: String
+            let who: Named
             let action: String
-            let target: String
+            /// Nil for a row without a target; its cell is then empty.
+            let what: Named?
             let outcome: String
             let address: String
+        }
+
+        /// A name with the recorded id one click away, and a link where the console has a page for it.
+        struct Named: Encodable, Sendable {
+            let name: String
+            let raw: String
+            let href: String?
+        }
+
+        struct Outcome: Encodable, Sendable {
+            let value: String
+            let label: String
+            let selected: Bool
         }
 
         let companyID: Int64
@@ -72,6 +86,7 @@ extension Page {
         let action: String
         let since: String
         let until: String
+        let outcomes: [Outcome]
         let entries: [Entry]
         let filterError: String?
         let prev: String?

@@ -28,6 +28,8 @@ extension Page {
         let companyID: Int64
         let accounts: [Row]
         let query: String
+        /// Stored apart from `query`: Mustache treats an empty string as present.
+        let hasQuery: Bool
         let total: Int
         let canCreate: Bool
         let creationBlockedNote: String

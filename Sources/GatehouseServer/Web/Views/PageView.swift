@@ -123,6 +123,8 @@ extension Page {
         let clientID: String
         let secret: String
         let back: String
+        /// "Continue to the account", or "Continue to the app".
+        var continueLabel: String = "Continue to the account"
         var note: String?
         var expiry: String?
     }
@@ -133,5 +135,23 @@ extension Page {
         let heading: String
         let message: String
         let requestID: String
+    }
+}
+
+import Mustache
+
+/// A page's view as its template sees it, plus the one-time token every POST form on the page carries
+/// (`partial-csrf`). One token per rendered page; the server keys a post by token, session and action, so two
+/// forms on one page never collide, and a form posted twice is recognised (``ConsoleFormOnce``).
+struct FormTokenScope<View: PageView>: MustacheParent {
+    let view: View
+    let formToken: String
+
+    func child(named name: String) -> Any? {
+        if name == "formToken" { return formToken }
+        guard let value = Mirror(reflecting: view).children.first(where: { $0.label == name })?.value else { return nil }
+        // An optional's value, or nil for none, as Mustache reads any other view.
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional ? mirror.children.first?.value : value
     }
 }

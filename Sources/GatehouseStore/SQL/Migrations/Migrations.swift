@@ -1,6 +1,6 @@
 /// Every migration, in order. Append; never edit one that has shipped.
 public enum Migrations {
-    public static let all: [Migration] = [initial, sessions, rateLimits, console, appCredentials, appListing, secretSlots, adminTokenUse, appLinks, appInvitations, permissionUse]
+    public static let all: [Migration] = [initial, sessions, rateLimits, console, appCredentials, appListing, secretSlots, adminTokenUse, appLinks, appInvitations, permissionUse, formSubmissions]
 }
 
 /// Column types that differ between engines. Everything else in the DDL is shared SQL.
