@@ -73,6 +73,10 @@ struct ConsoleSafetyTests {
             let accountPage = try await app.page(admin, "/companies/\(company)/service_accounts/\(account.id)")
             let activity = try #require(accountPage.text.components(separatedBy: "<h2>Recent activity</h2>").last)
             #expect(activity.contains("permissions.set") && activity.contains("membership.add") && activity.contains("service_account.create"))
+            // A token's target is the bare client id: it reads as the account's name.
+            _ = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            let tokens = try await app.page(admin, base + "?action=token")
+            #expect(tokens.text.contains("<summary>Nightly Sync</summary><code>\(account.clientID)</code>"), "\(tokens.text)")
         }
     }
 }

@@ -63,7 +63,9 @@ struct AuditNames<Store: GatehouseRepository>: Sendable {
             if let name = try await clientName(parts[0].1, in: company) { return Named(name: name.name, raw: raw, link: name.link) }
         case ("company", nil):
             if id(parts[0].1) == company.id { return Named(name: company.name, raw: raw, link: nil) }
-        default: break
+        default:
+            // A bare client id (`AuditTarget.client`): token issuance, revocation and introspection.
+            if !raw.contains(":"), let name = try await clientName(raw, in: company) { return Named(name: name.name, raw: raw, link: name.link) }
         }
         return Named(name: raw, raw: raw, link: nil)
     }
