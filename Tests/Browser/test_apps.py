@@ -65,6 +65,8 @@ def test_developer_builds_admin_installs_and_the_api_follows(driver, server, scr
     driver.find_element(By.NAME, f"project[{tower}]").click()
     go(driver, driver.find_element(By.ID, "save-permitted-projects"))
     accessible(driver, screenshots, "15-installation")
+    driver.get(f"{server['base']}/companies/{company}/apps")
+    assert "Casey Admin" in driver.find_element(By.TAG_NAME, "tbody").text, "Installed by reads as a name"
 
     # With the app's credentials over HTTP.
     token = http.token(client_id, secret)

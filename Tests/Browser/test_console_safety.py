@@ -2,6 +2,7 @@
 confirmation before anything that removes or ends something, pages for wrong addresses, sessions that end politely,
 and a builder that starts from the last version. Every page visited gets an axe-core run."""
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -9,6 +10,14 @@ from selenium.webdriver.support.ui import Select
 
 from test_apps import accessible
 from test_console import ADMIN, go, sign_in
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+NoRedirect = urllib.request.build_opener(_NoRedirect)
 
 
 def levels(http, company, contact, project):
@@ -194,3 +203,53 @@ def test_long_names_wrap_and_nothing_scrolls_sideways(driver, server, screenshot
     driver.get(base + f"/service_accounts/{account['id']}")
     assert "Custom integration" in driver.page_source
     accessible(driver, screenshots, "29-long-name")
+
+
+def test_one_submit_one_effect(driver, server, screenshots):
+    http, company = server["http"], server["company"]
+    sign_in(driver, server, ADMIN)
+    driver.get(f"{server['base']}/companies/{company}/service_accounts/new")
+    driver.find_element(By.ID, "name").send_keys("Twice Sent")
+    # The button is disabled once the form is on its way.
+    disabled = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const button = document.getElementById('create');
+        button.form.addEventListener('submit', event => event.preventDefault(), {once: true});
+        button.click();
+        setTimeout(() => done(button.disabled), 100);""")
+    assert disabled
+    # The same form posted twice, as a double click without the script would (the page's policy keeps scripts from
+    # posting, so the two posts go from here, with the browser's session and the form's fields): one account.
+    form = driver.find_element(By.ID, "create").find_element(By.XPATH, "./ancestor::form")
+    fields = {e.get_attribute("name"): e.get_attribute("value") for e in form.find_elements(By.CSS_SELECTOR, "input[name]")}
+    cookie = driver.get_cookie("gh_session")["value"]
+    statuses = []
+    for _ in range(2):
+        request = urllib.request.Request(form.get_attribute("action"), data=urllib.parse.urlencode(fields).encode(), method="POST",
+                                         headers={"Cookie": f"gh_session={cookie}", "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            statuses.append(NoRedirect.open(request).status)
+        except urllib.error.HTTPError as answer:
+            statuses.append(answer.code)
+    assert statuses == [200, 303], statuses
+    made = [a for a in http.admin("GET", f"/companies/{company}/service_accounts?per_page=1000") if a["name"] == "Twice Sent"]
+    assert len(made) == 1, made
+    driver.get(f"{server['base']}/companies/{company}/service_accounts/{made[0]['id']}?done=already-sent")
+    assert "already sent" in driver.find_element(By.ID, "flash").text
+    accessible(driver, screenshots, "30-already-sent")
+
+
+def test_the_audit_reads_in_names(driver, server, screenshots):
+    company = server["company"]
+    sign_in(driver, server, ADMIN)
+    base = f"{server['base']}/companies/{company}/audit"
+    driver.get(base + "?actor=CASEY")
+    names = [s.text for s in driver.find_elements(By.CSS_SELECTOR, "td details summary")]
+    assert names and "Casey Admin" in names, names
+    first = driver.find_element(By.CSS_SELECTOR, "td details")
+    first.find_element(By.TAG_NAME, "summary").click()
+    assert first.find_element(By.TAG_NAME, "code").text.startswith("person:"), "the recorded id, one click away"
+    accessible(driver, screenshots, "10-audit")
+    driver.get(base + "?since=2026-02-01T00:00&until=2026-01-01T00:00")
+    assert "inverted" in driver.find_element(By.ID, "filter-error").text
+    accessible(driver, screenshots, "31-audit-inverted-range")
