@@ -144,7 +144,7 @@ func buildRouter<Store: GatehouseRepository>(
     let console = pages.group()
         .add(middleware: ConsoleSession(sessions: services.sessions, renderer: renderer, cookieName: configuration.sessionCookieName))
         .add(middleware: ConsoleCSRF())
-        .add(middleware: ConsoleFormOnce(store: store, clock: clock))
+        .add(middleware: ConsoleFormOnce(submissions: services.formSubmissions))
     let consoleCompany = console.group("companies/:cid").add(middleware: ConsoleCompanyScope(sessions: services.sessions))
         .group(context: ConsoleCompanyContext.self)
     let signedIn = console.group(context: ConsoleRequestContext.self)

@@ -20,6 +20,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let rfis: RFIs<Store>
     let usage: Usage<Store>
     let auditNames: AuditNames<Store>
+    let formSubmissions: FormSubmissions<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -40,6 +41,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
         keys = Keys(ring: runtime.keys, auditor: auditor)
         rfis = RFIs(store: store, auditor: auditor, clock: clock)
         auditNames = AuditNames(store: store)
+        formSubmissions = FormSubmissions(store: store, clock: clock)
         usage = Usage(store: store, auditor: auditor, clock: clock, accounts: serviceAccounts, installations: installations)
         operatorTokens = OperatorTokens(store: store, auditor: auditor)
         sessions = Sessions(
