@@ -43,6 +43,32 @@ struct ConsoleSafetyTests {
         }
     }
 
+    /// Choosing "Explicit levels" on a membership's row keeps what its template granted, as explicit levels; the
+    /// membership page then changes them one by one.
+    @Test(arguments: StoreKind.enabled)
+    func leavingATemplateKeepsItsLevels(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let (company, _, _) = try await app.consoleTenant()
+            let project = try await app.createProject(company: company, name: "Tower A")
+            let account = try await app.createServiceAccount(company: company)
+            let template = try await app.createTemplate(company: company, name: "Field", ["rfi": "standard"])
+            try await app.addMember(project: project, person: account.contactID, template: template)
+            let token = try await app.accessToken(clientID: account.clientID, secret: account.secret)
+            let admin = try await app.signIn("admin@example.com")
+            let membership = "/companies/\(company)/service_accounts/\(account.id)/projects/\(project)"
+            #expect(try await app.submit(admin, membership, ["template_id": ""]).status == .seeOther)
+            let members = try await app.admin(.get, "/projects/\(project)/memberships").jsonArray
+            #expect(members.first?["permission_template"] is NSNull, "no longer on the template")
+            let created = try await app.rest(.post, "/rest/v1.0/projects/\(project)/rfis", token: token, company: company,
+                                             json: ["rfi": ["subject": "Still standard", "question": ["body": "?"]]])
+            #expect(created.status == .created, "the template's Standard is kept")
+            #expect(try await app.page(admin, membership).text.contains("<option value=\"standard\" selected>Standard</option>"))
+            #expect(try await app.submit(admin, membership, ["template_id": "", "level[rfi]": "readonly"]).status == .seeOther)
+            #expect(try await app.rest(.post, "/rest/v1.0/projects/\(project)/rfis", token: token, company: company,
+                                       json: ["rfi": ["subject": "Now read only", "question": ["body": "?"]]]).status == .forbidden)
+        }
+    }
+
     /// Two posts of one form at the same moment: one creates, the other does nothing, and neither waits on the other.
     @Test(arguments: StoreKind.enabled)
     func twoPostsAtOnceCreateOnce(_ kind: StoreKind) async throws {

@@ -90,6 +90,19 @@ struct Permissions<Store: DirectoryStore & TemplateStore & MembershipStore & Pro
         try await addMembership(person: personID, to: project, templateID: templateID, tools: tools, by: caller)
     }
 
+    /// A member's levels on a project as they apply now: its template's, or its own.
+    func projectLevels(of personID: Int64, on project: Project) async throws -> ToolLevels {
+        try await store.access(companyID: project.companyID, personID: personID).projectLevels[project.id] ?? ToolLevels()
+    }
+
+    /// Leaves a membership's template for explicit levels equal to what it grants now, so the switch itself never
+    /// changes access; the levels can then be edited one by one.
+    func makeExplicit(person personID: Int64, in project: Project, by caller: Caller) async throws {
+        let current = try await projectLevels(of: personID, on: project)
+        try await updateMembership(person: personID, in: project, templateID: nil,
+                                   tools: current.levels.filter { $0.value != .none }.mapValues(\.rawValue), by: caller)
+    }
+
     func removeMembership(person personID: Int64, from project: Project, by caller: Caller) async throws {
         guard try await store.removeMembership(projectID: project.id, personID: personID) else { throw DomainError.notFound("membership") }
         await auditor.record("membership.remove", by: caller, target: "project:\(project.id)/person:\(personID)")

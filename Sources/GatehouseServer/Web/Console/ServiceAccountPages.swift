@@ -283,8 +283,7 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
 
     private func renderMembership(_ account: ServiceAccount, _ project: Project, _ member: DirectoryMember, _ context: ConsoleCompanyContext,
                                   templateError: String?, flash: Renderer.Flash?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let access = try await accounts.detail(account.id, in: context.company).access
-        let levels = access.projectLevels[project.id] ?? ToolLevels()
+        let levels = try await permissions.projectLevels(of: account.contactID, on: project)
         let base = base(context, account.id)
         let page = Page.MembershipEdit(
             heading: "“\(account.name)” on \(project.displayName)", action: "\(base)/projects/\(project.id)", back: base, csrf: context.csrf,
@@ -305,13 +304,13 @@ struct ServiceAccountPages<Store: GatehouseRepository>: Sendable {
             return try await renderMembership(account, project, member, context, templateError: "Choose a template or explicit levels, not both.",
                                               flash: .init(text: "Not saved: choose a template or explicit levels, not both.", isError: true), status: .unprocessableContent)
         }
-        var tools: [String: String]?
-        if templateID == nil {
-            let current = try await accounts.detail(account.id, in: context.company).access.projectLevels[project.id] ?? ToolLevels()
-            tools = posted.isEmpty ? current.levels.filter { $0.value != .none }.mapValues(\.rawValue) : levels
-        }
         do {
-            try await permissions.updateMembership(person: account.contactID, in: project, templateID: templateID, tools: tools, by: context.caller)
+            if templateID == nil, posted.isEmpty {
+                try await permissions.makeExplicit(person: account.contactID, in: project, by: context.caller)
+            } else {
+                try await permissions.updateMembership(person: account.contactID, in: project, templateID: templateID,
+                                                       tools: templateID == nil ? levels : nil, by: context.caller)
+            }
         } catch let error as ValidationError {
             return try await renderMembership(account, project, member, context, templateError: error.message,
                                               flash: .init(text: "Not saved: \(error.message).", isError: true), status: .unprocessableContent)
