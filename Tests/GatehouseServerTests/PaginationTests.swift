@@ -85,4 +85,17 @@ struct PaginationTests {
             #expect(try await app.admin(.get, "/audit?page=1&per_page=5&x=1&x=2").status == .ok)
         }
     }
+
+    /// The audit log reads two paging forms, `page`/`per_page` and its first `limit`/`offset`. Whichever form
+    /// answers, every parameter given is checked: the contract run's fuzzer sent `per_page=-1.9` beside a `limit`
+    /// and got a 200 while `per_page` went unread.
+    @Test(arguments: ["per_page=-1.9&limit=5", "page=0&offset=0", "limit=0&page=1", "offset=-1&per_page=5"])
+    func bothAuditPagingFormsAreCheckedTogether(_ query: String) async throws {
+        try await TestApp.run(.sqlite) { app in
+            let audit = try await app.admin(.get, "/audit?\(query)")
+            #expect(audit.status == .badRequest, "\(query)")
+            let named = String(query.prefix { $0 != "=" })
+            #expect(audit.errorFields[named] != nil, "\(query) names \(named): \(audit.text)")
+        }
+    }
 }

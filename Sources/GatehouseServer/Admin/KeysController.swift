@@ -66,14 +66,15 @@ enum AuditQuery {
         }
         filter.since = try query.time("since")
         filter.until = try query.time("until")
-        // `page`/`per_page` as every list; `limit`/`offset`, the first form of this endpoint, still work.
+        // `page`/`per_page` as every list; `limit`/`offset`, the first form of this endpoint, still work. Every
+        // parameter given is checked, whichever form wins: a bad `per_page` next to a `limit` is still a 400.
+        let paging = try Pagination(request)
         if query.contains("limit") || query.contains("offset") {
             let limit = Int(try query.clamped("limit", in: 1...1000, default: 100))
             let offset = Int(try query.clamped("offset", in: 0...Int64(Int32.max), default: 0))
             let page = try await store.auditEntries(filter, limit: limit, offset: offset)
             return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: [.total: "\(page.total)"])
         }
-        let paging = try Pagination(request)
         let page = try await store.auditEntries(filter, limit: paging.limit, offset: paging.offset)
         return try JSONResponse.make(page.items.map(AuditEntryBody.init), headers: paging.headers(total: page.total, request: request, context: context))
     }
