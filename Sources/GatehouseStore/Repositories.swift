@@ -227,7 +227,14 @@ public protocol AuditStore: Sendable {
 public typealias GatehouseRepository = CompanyStore & ProjectStore & PersonStore & ServiceAccountStore & ClientStore
     & SigningKeyStore & AuditStore & DirectoryStore & TemplateStore & MembershipStore & RFIStore & SessionStore
     & CredentialStore & AppStore & InstallationStore & MigrationStore & RateCounterStore & AdminTokenStore & MaintenanceStore & UsageStore
-    & FormSubmissionStore
+    & FormSubmissionStore & AtomicStore
+
+/// Several operations as one: every store call made inside `body` joins a single transaction, which commits
+/// when `body` returns and rolls back, whole, when it throws. For applying a document (`POST /admin/v1/apply`)
+/// through the same services as every other door.
+public protocol AtomicStore: Sendable {
+    func atomically<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) async throws -> R
+}
 
 public protocol DirectoryStore: Sendable {
     /// The principal's access in one company, read live: company levels and project memberships.

@@ -72,6 +72,8 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     /// `keep` decides whether a loaded value is worth an entry: a miss for a key that anyone on the internet
     /// can invent (an unknown `client_id`) is not, or a flood of made-up keys would evict the real ones.
     public func value(for key: Key, keep: (Value) -> Bool = { _ in true }, load: () async throws -> Value) async throws -> Value {
+        // Inside an uncommitted transaction (``Database/atomically(_:)``): read it, and share nothing with others.
+        if Database.scope != nil { return try await load() }
         let epoch = feed.current
         let now = ContinuousClock.now
         if let cached = state.withLock({ $0.entries.get(key) }), cached.epoch == epoch, now - cached.storedAt < ttl {

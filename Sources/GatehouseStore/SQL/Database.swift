@@ -99,6 +99,7 @@ public final class Database: Sendable {
     /// Runs `body` on one connection, outside any transaction. On SQLite this is a read-only connection:
     /// writes go through ``transaction(_:)``, ``write(_:)`` or ``withWriter(_:)``.
     public func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if let bound { return try await body(bound) }
         switch pool {
         case .sqlite(_, let readers):
             let connection = try await readers.requestConnection(logger: logger).get()
@@ -112,6 +113,7 @@ public final class Database: Sendable {
     /// Runs `body` on the connection that may write, outside any transaction, without announcing a change:
     /// for bookkeeping no cache depends on (audit, sessions, counters) and for migrations.
     public func withWriter<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if let bound { return try await body(bound) }
         switch pool {
         case .sqlite(let writer, _):
             let connection = try await writer.requestConnection(logger: logger).get()
@@ -128,6 +130,7 @@ public final class Database: Sendable {
     /// ``changes`` here and, on PostgreSQL, notifies the other nodes (a NOTIFY inside a transaction is
     /// delivered only if it commits).
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if let bound { return try await Self.savepoint(on: bound, body) }
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         let notify = kind == .postgres
         let result = try await withWriter { db in
@@ -149,6 +152,7 @@ public final class Database: Sendable {
     /// A single-statement (autocommit) write that cached reads depend on: like ``transaction(_:)`` it moves
     /// ``changes`` and notifies the other nodes.
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if let bound { return try await Self.savepoint(on: bound, body) }
         let notify = kind == .postgres
         let result = try await withWriter { db in
             let result = try await body(db)
@@ -157,6 +161,57 @@ public final class Database: Sendable {
         }
         changes.bump()
         return result
+    }
+
+    /// The connection of an ``atomically(_:)`` scope this task runs in, for this database.
+    private var bound: (any SQLDatabase)? {
+        guard let scope = Self.scope, scope.owner == ObjectIdentifier(self) else { return nil }
+        return scope.connection
+    }
+
+    /// One ``atomically(_:)`` scope: the database it belongs to and the connection holding its transaction.
+    public struct Scope: Sendable {
+        let owner: ObjectIdentifier
+        let connection: any SQLDatabase
+    }
+
+    /// Set for the tasks of an ``atomically(_:)`` body. Task-local, so child tasks share the transaction and no
+    /// other request ever sees it.
+    @TaskLocal public static var scope: Scope?
+
+    /// Runs `body` in one transaction that every store call it makes joins, however many operations it chains.
+    ///
+    /// Services each open their own transaction (``transaction(_:)``) or write in one statement (``write(_:)``).
+    /// Inside this scope those become savepoints on the scope's connection, and reads go to that connection too,
+    /// so a whole document applied through the services commits or rolls back as one. A nested call joins the
+    /// scope already open.
+    public func atomically<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) async throws -> R {
+        if bound != nil { return try await body() }
+        do {
+            return try await transaction { connection in
+                try await Self.$scope.withValue(Scope(owner: ObjectIdentifier(self), connection: connection)) { try await body() }
+            }
+        } catch {
+            // Caches are bypassed inside the scope, but move the feed anyway: nothing read during a transaction
+            // that never committed may outlive it.
+            changes.bump()
+            throw error
+        }
+    }
+
+    /// A nested transaction inside a scope: a failure undoes only its own statements, as a top-level transaction
+    /// would, and leaves the scope's transaction usable (PostgreSQL aborts a transaction on any failed statement).
+    private static func savepoint<R: Sendable>(on db: any SQLDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let name = "gh_\(RandomSavepoint.next())"
+        try await db.raw(SQLQueryString("SAVEPOINT \(name)")).run()
+        do {
+            let result = try await body(db)
+            try await db.raw(SQLQueryString("RELEASE SAVEPOINT \(name)")).run()
+            return result
+        } catch {
+            try? await db.raw(SQLQueryString("ROLLBACK TO SAVEPOINT \(name)")).run()
+            throw error
+        }
     }
 
     /// Closes the pool. Safe to call more than once (the service group and a test may both call it).
@@ -232,4 +287,10 @@ extension Database {
             return String(describing: error).contains("UNIQUE constraint failed")
         }
     }
+}
+
+/// Savepoint names, unique within the process.
+private enum RandomSavepoint {
+    static let counter = Atomic<UInt64>(0)
+    static func next() -> UInt64 { counter.wrappingAdd(1, ordering: .relaxed).newValue }
 }

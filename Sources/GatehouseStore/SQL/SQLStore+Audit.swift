@@ -5,6 +5,9 @@ import SQLKit
 extension SQLStore: AuditStore {
     /// Waits until the row is durable, sharing the commit with every row submitted meanwhile (``GroupCommit``).
     public func append(_ e: AuditEntry) async throws {
+        // Inside ``SQLStore/atomically(_:)`` the row belongs to the transaction: it commits or rolls back with
+        // what it records, and the group writer (another task) could not reach the scope's connection anyway.
+        if Database.scope != nil { return try await Self.insert([e], into: database) }
         try await auditCommits.submit(e)
     }
 

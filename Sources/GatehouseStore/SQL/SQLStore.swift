@@ -7,7 +7,7 @@ import SQLKit
 ///
 /// Queries use portable SQL with SQLKit binds; the only engine-specific text lives in migrations and
 /// in ``Database``.
-public struct SQLStore: Sendable {
+public struct SQLStore: Sendable, AtomicStore {
     public let database: Database
     /// The one source of "now" for every row this store stamps, so tests that move time see consistent rows.
     public let clock: any GatehouseCore.Clock
@@ -68,6 +68,11 @@ public struct SQLStore: Sendable {
         self.clock = clock
         self.caches = Caches(feed: database.changes, ttl: cacheTTL, entries: cacheEntries)
         self.auditCommits = GroupCommit(maxBatch: 200) { entries in try await SQLStore.insert(entries, into: database) }
+    }
+
+    /// See ``Database/atomically(_:)``.
+    public func atomically<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) async throws -> R {
+        try await database.atomically(body)
     }
 
     /// Applies pending migrations; see ``MigrationRunner``.
