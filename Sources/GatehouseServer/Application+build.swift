@@ -195,6 +195,7 @@ func buildRouter<Store: GatehouseRepository>(
     PolicyController(policy: services.policy).addRoutes(operator: operatorOnly, company: company)
     KeysController(keys: services.keys, store: store).addRoutes(operator: operatorOnly)
     OperatorTokensController(tokens: services.operatorTokens).addRoutes(operator: operatorOnly)
+    DeploymentController(deployments: services.deployments).addRoutes(operator: operatorOnly)
     routes.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

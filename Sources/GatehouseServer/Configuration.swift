@@ -85,6 +85,14 @@ public struct GatehouseConfiguration: Sendable {
     /// How often a node writes its permission-use counts; at most this much is lost if the process is killed.
     public var usageFlushInterval: Duration = .seconds(10)
 
+    /// `--allow-given-credentials`: a document may fix a service account's or app's `client_id` and `client_secret`
+    /// (CI fixtures). Off by default: in production every secret is generated and shown once.
+    public var allowsGivenCredentials = false
+    /// `--apply FILE`: a document applied after migrations and before listening; a failure stops start-up.
+    public var applyAtStart: DeploymentDocument? = nil
+    /// Tests only: an apply throws after this many changes, to show that its transaction leaves nothing behind.
+    public var applyFaultAfter: Int? = nil
+
     /// Behind TLS, cookies are `Secure` and carry the `__Host-` prefix, which pins them to this host and path `/`.
     public var secureCookies: Bool { resolvedIssuer.lowercased().hasPrefix("https://") }
     public var sessionCookieName: String { secureCookies ? "__Host-gh_session" : "gh_session" }

@@ -69,7 +69,8 @@ extension Manifest {
 }
 
 /// JSONSerialization gives booleans as NSNumber; this tells a JSON `true` from a JSON `1`.
-private func jsonBool(_ value: Any?) -> Bool? {
+/// A JSON boolean as `JSONSerialization` gives it (an `NSNumber` of type `c`), never a number that is 0 or 1.
+func jsonBool(_ value: Any?) -> Bool? {
     guard let number = value as? NSNumber else { return nil }
     return String(cString: number.objCType) == "c" ? number.boolValue : nil
 }

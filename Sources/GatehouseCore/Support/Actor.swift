@@ -3,6 +3,9 @@
 public enum Actor: Sendable, Equatable, CustomStringConvertible {
     /// The deployment operator: `GATEHOUSE_ADMIN_TOKEN` (no name) or a named token from `gatehouse admin-token create`.
     case `operator`(name: String?)
+    /// An operator applying a document (`POST /admin/v1/apply`, `serve --apply`): audited as `apply:<token name>`,
+    /// so every change a document made can be found apart from hand-made ones. It may do what an operator may.
+    case applying(name: String)
     /// A signed-in human user, acting through a session.
     case user(personID: Int64)
     /// A service account's or app's directory contact, acting through the REST surface.
@@ -17,6 +20,7 @@ public enum Actor: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .operator(let name): name.map { "operator:\($0)" } ?? "operator"
+        case .applying(let name): "apply:\(name)"
         case .user(let id): "person:\(id)"
         case .contact(let id): "contact:\(id)"
         case .client(let id): "client:\(id)"
@@ -24,5 +28,10 @@ public enum Actor: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var isOperator: Bool { if case .operator = self { true } else { false } }
+    public var isOperator: Bool {
+        switch self {
+        case .operator, .applying: true
+        default: false
+        }
+    }
 }

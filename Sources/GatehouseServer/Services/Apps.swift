@@ -7,19 +7,21 @@ import GatehouseStore
 /// An app belongs to the user who created it, and its owner may add collaborators. Operators reach every app;
 /// a signed-in user reaches only the apps they own or collaborate on, and any other app is "not found" to them,
 /// so app ids cannot be probed.
-struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore & AuditStore>: Sendable {
+struct Apps<Store: AppStore & InstallationStore & PersonStore & CredentialStore & ClientStore & AuditStore>: Sendable {
     let store: Store
     let auditor: Auditor<Store>
     let hasher: SecretHasher
     let clock: any GatehouseCore.Clock
     let credentials: CredentialLifecycle<Store>
 
-    func create(name raw: String?, by caller: Caller) async throws -> (App, ClientSecret) {
+    /// An operator may name the owner (`ownerID`, from a document); a signed-in user owns what they create.
+    /// `given` credentials as for ``ServiceAccounts/create(_:in:given:by:)``.
+    func create(name raw: String?, ownerID: Int64? = nil, given: DeploymentDocument.GivenCredentials? = nil, by caller: Caller) async throws -> (App, ClientSecret) {
         let name = try requiredName(raw, maxLength: Limits.appName).value(for: "name")
-        let owner = Self.owner(of: caller)
+        let owner = caller.actor.isOperator ? ownerID : Self.owner(of: caller)
         guard caller.actor.isOperator || owner != nil else { throw DomainError.forbidden("only an operator or a signed-in user can create apps") }
-        let secret = ClientSecret.generate()
-        let app = try await store.createApp(name: name, clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), ownerID: owner, at: clock.now)
+        let (clientID, secret) = try await credentials.newPair(given)
+        let app = try await store.createApp(name: name, clientID: clientID, secretHash: hasher.hash(secret), ownerID: owner, at: clock.now)
         await auditor.record("app.create", by: caller, target: "app:\(app.id)")
         return (app, secret)
     }

@@ -27,7 +27,7 @@ struct ServiceAccountDetail: Sendable {
 
 /// Traditional service accounts: creation under the sunset policy and the whole credential lifecycle.
 /// The admin API and the console both call these; neither holds a rule of its own.
-struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStore & AppStore & AuditStore & DirectoryStore & ProjectStore>: Sendable {
+struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & ClientStore & PersonStore & AppStore & AuditStore & DirectoryStore & ProjectStore>: Sendable {
     let store: Store
     let auditor: Auditor<Store>
     let hasher: SecretHasher
@@ -36,7 +36,9 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
     let contactDomain: String
     let credentials: CredentialLifecycle<Store>
 
-    func create(_ draft: ServiceAccountDraft, in company: Company, by caller: Caller) async throws -> (ServiceAccountView, ClientSecret) {
+    /// `given` credentials come only from a document applied by a server started with `--allow-given-credentials`
+    /// (``Deployments``); every other door generates them.
+    func create(_ draft: ServiceAccountDraft, in company: Company, given: DeploymentDocument.GivenCredentials? = nil, by caller: Caller) async throws -> (ServiceAccountView, ClientSecret) {
         let input = try draft.validated()
         if let refusal = policy.creationRefusal(at: clock.now) {
             await auditor.record("service_account.create", by: caller, target: "company:\(company.id)", outcome: "refused",
@@ -55,11 +57,11 @@ struct ServiceAccounts<Store: ServiceAccountStore & CredentialStore & PersonStor
                 }
             }
         }
-        let secret = ClientSecret.generate()
+        let (clientID, secret) = try await credentials.newPair(given)
         let email = CredentialFactory.contactEmail(prefix: input.name, domain: contactDomain)
         let account = try await store.createServiceAccount(NewServiceAccount(
             companyID: company.id, name: input.name, appType: input.appType, appID: input.appID,
-            clientID: CredentialFactory.clientID(), secretHash: hasher.hash(secret), contactEmail: email,
+            clientID: clientID, secretHash: hasher.hash(secret), contactEmail: email,
             appLinkedByOperator: input.appType == .marketplace && caller.actor.isOperator
         ), at: clock.now)
         await auditor.record("service_account.create", by: caller, target: AuditTarget.serviceAccount(account.id))

@@ -21,6 +21,7 @@ struct Services<Store: GatehouseRepository>: Sendable {
     let usage: Usage<Store>
     let auditNames: AuditNames<Store>
     let formSubmissions: FormSubmissions<Store>
+    let deployments: Deployments<Store>
 
     init(store: Store, runtime: GatehouseRuntime, configuration: GatehouseConfiguration) {
         let clock = configuration.clock
@@ -44,6 +45,9 @@ struct Services<Store: GatehouseRepository>: Sendable {
         formSubmissions = FormSubmissions(store: store, clock: clock)
         usage = Usage(store: store, auditor: auditor, clock: clock, accounts: serviceAccounts, installations: installations)
         operatorTokens = OperatorTokens(store: store, auditor: auditor)
+        deployments = Deployments(store: store, directory: directory, permissions: permissions, serviceAccounts: serviceAccounts,
+                                  apps: apps, installations: installations, allowsGivenCredentials: configuration.allowsGivenCredentials,
+                                  fault: configuration.applyFaultAfter.map(ApplyFault.init))
         sessions = Sessions(
             store: store, auditor: auditor, passwords: passwords, clock: clock,
             lifetime: configuration.sessionLifetime, idleTimeout: configuration.sessionIdleTimeout,

@@ -5,12 +5,14 @@ import NIOCore
 /// Decoding of JSON request bodies into `Decodable` inputs, with errors that name the field.
 extension Request {
     /// Reads and decodes a JSON body. Malformed JSON is a 400; a wrong type is a 422 naming the field.
-    mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+    /// `limit` raises the context's upload size for the one endpoint that takes whole documents (`apply`).
+    mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext, limit: Int? = nil) async throws -> T {
         let buffer: ByteBuffer
+        let limit = limit ?? context.maxUploadSize
         do {
-            buffer = try await collectBody(upTo: context.maxUploadSize)
+            buffer = try await collectBody(upTo: limit)
         } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than \(context.maxUploadSize) bytes")
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than \(limit) bytes")
         }
         let data = Data(buffer: buffer)
         if data.isEmpty { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
