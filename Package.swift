@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Already built for postgres-nio; the server's own TLS uses it directly (docs/decisions.md, "TLS").
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Gatehouse as code reads and writes YAML documents (`gatehouse apply`, `export`, `serve --apply`).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -71,6 +73,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Web/Templates"), .copy("Web/Assets"), .copy("Web/OpenAPI")],
             swiftSettings: swiftSettings

@@ -19,6 +19,24 @@ struct ClientOptions: ParsableArguments {
 
     /// Sends a JSON body as given (a JWKS file, say) and prints the answer, through `transform` when given.
     func send(_ method: String, _ path: String, raw: Data?, transform: ((Any) -> Any)? = nil) async throws {
+        let (status, data) = try await exchange(method, path, raw: raw)
+        if data.isEmpty {
+            print("HTTP \(status)")
+            if status >= 400 { throw ExitCode(1) }
+            return
+        }
+        if let parsed = try? JSONSerialization.jsonObject(with: data),
+           case let object = status < 400 ? (transform?(parsed) ?? parsed) : parsed,
+           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
+            print(String(decoding: pretty, as: UTF8.self))
+        } else {
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if status >= 400 { throw ExitCode(1) }
+    }
+
+    /// One request to the admin API: the status and the body, for commands that print the answer their own way.
+    func exchange(_ method: String, _ path: String, raw: Data?) async throws -> (status: Int, body: Data) {
         let env = ProcessInfo.processInfo.environment
         let base = url ?? env["GATEHOUSE_URL"] ?? "http://127.0.0.1:8080"
         guard let token = token ?? env["GATEHOUSE_ADMIN_TOKEN"] else {
@@ -33,20 +51,7 @@ struct ClientOptions: ParsableArguments {
             request.httpBody = raw
         }
         let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        if data.isEmpty {
-            print("HTTP \(status)")
-            if status >= 400 { throw ExitCode(1) }
-            return
-        }
-        if let parsed = try? JSONSerialization.jsonObject(with: data),
-           case let object = status < 400 ? (transform?(parsed) ?? parsed) : parsed,
-           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
-            print(String(decoding: pretty, as: UTF8.self))
-        } else {
-            print(String(decoding: data, as: UTF8.self))
-        }
-        if status >= 400 { throw ExitCode(1) }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }
 

@@ -117,6 +117,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Seed a demo company, projects, an admin user and a service account, and print a curl line.")
     var demo = false
 
+    @Option(name: .customLong("apply"), help: "A Gatehouse-as-code document (YAML or JSON) applied after migrations and before listening; an error stops start-up.")
+    var applyFile: String?
+
+    @Flag(help: "Let a document fix client_id and client_secret (CI fixtures only; env GATEHOUSE_ALLOW_GIVEN_CREDENTIALS=1).")
+    var allowGivenCredentials = false
+
     func run() async throws {
         var configuration = GatehouseConfiguration()
         store.apply(to: &configuration)
@@ -184,7 +190,25 @@ struct Serve: AsyncParsableCommand {
         if demo, configuration.adminToken == nil {
             configuration.adminToken = RandomToken.base64URL(byteCount: 24)
         }
+        configuration.allowsGivenCredentials = allowGivenCredentials || env["GATEHOUSE_ALLOW_GIVEN_CREDENTIALS"] == "1"
+        // Read before anything opens, so a bad file stops start-up with its paths and touches no store.
+        let document = try applyFile.map { path in
+            do {
+                return try DocumentFile.document(fromText: try String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw Self.applyFailed(path, error)
+            }
+        }
         let (app, runtime) = try await buildApplication(configuration: configuration, logger: logger)
+        if let document, let path = applyFile {
+            do {
+                let applied = try await applyDocument(document, runtime: runtime, configuration: configuration)
+                FileHandle.standardOutput.write(Data((applied.summary + "\n").utf8))
+            } catch {
+                await runtime.store.database.shutdown()
+                throw Self.applyFailed(path, error)
+            }
+        }
         if demo {
             let seeded = try await DemoSeed.run(runtime: runtime, configuration: configuration)
             // Written unbuffered: piped stdout is block-buffered, and the demo output must appear before serving.
@@ -197,6 +221,22 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
+    /// Prints why `--apply` failed (each field path of a bad document on its own line) and gives the exit code:
+    /// start-up stops, and nothing of the document was kept.
+    static func applyFailed(_ path: String, _ error: any Error) -> ExitCode {
+        var text = "gatehouse serve: --apply \(path) failed, nothing was applied: "
+        switch error {
+        case let error as GatehouseCore.ValidationError:
+            text += error.message + "\n" + error.fields.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }.joined(separator: "\n")
+        case let error as DomainError:
+            text += error.message + "\n" + error.fields.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }.joined(separator: "\n")
+        default:
+            text += "\(error)"
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        return ExitCode(1)
+    }
+
     /// Flags win over environment variables, which win over Procore's dates. Out-of-order dates stop start-up.
     func sunsetPolicy() throws -> SunsetPolicy {
         let env = ProcessInfo.processInfo.environment
