@@ -133,6 +133,19 @@ SCHEMAS = {
     "UsageApplyInput": obj({"days": {"type": "integer", "minimum": 1, "maximum": 365, "description": "The window; 30 when absent."},
                             "force": {"type": "boolean", "description": "Apply although less than the window has been recorded."}}, required=[]),
     "JWKSSet": obj({"token_endpoint_auth_method": S, "keys": S}),
+    # Gatehouse as code (spec §6). The nested objects are checked by the server, which names the path of each bad node.
+    "Document": {"type": "object", "additionalProperties": False, "required": ["version"],
+                 "description": "A deployment by names: companies (projects, users, permission_templates, service_accounts), apps (versions), installations. See docs/as-code.md.",
+                 "properties": {"version": {"const": 1}, "prune": {"type": "boolean"},
+                                "companies": arr({"type": "object"}), "apps": arr({"type": "object"}), "installations": arr({"type": "object"})}},
+    "PlanChange": obj({"action": {"type": "string", "enum": ["create", "update", "delete"]},
+                       "kind": {"type": "string", "enum": ["company", "project", "user", "permission_template", "service_account", "app",
+                                                          "app_version", "installation", "membership"]},
+                       "name": S, "fields": arr(S)}, required=["action", "kind", "name", "fields"]),
+    "Plan": obj({"dry_run": {"type": "boolean"}, "changes": arr(ref("PlanChange")),
+                 "credentials": {"type": ["array", "null"], "description": "Created objects' credentials, shown once; absent on a dry run.",
+                                 "items": obj({"kind": S, "name": S, "client_id": S, "client_secret": S})}},
+                required=["dry_run", "changes"]),
     "App": obj({"id": I, "name": S, "client_id": S, "client_secret": {"type": ["string", "null"], "description": "Only when created or reset; null elsewhere."}, "owner_id": NI}, required=["id", "name", "client_id"]),
     "AppInput": obj({"name": name(100)}, required=["name"]),
     "AppSecretAnswer": {"allOf": [ref("App"), obj({"secret_id": I, "secrets": arr(ref("Secret"))})]},
@@ -485,6 +498,12 @@ op("get", A + "/admin_tokens", "Operator tokens: name, created and last used (ne
    response=arr(ref("AdminToken")), errors=(400, 401, 403))
 op("delete", A + "/admin_tokens/{id}", "Revokes an operator token; it stops working on its next use.", "Admin: keys", ok=204,
    errors=(400, 401, 403, 404))
+op("post", A + "/apply", "Applies a document in one transaction, or plans it (`dry_run`); the answer lists every change and the created credentials.",
+   "Admin: as code", body=ref("Document"), response=ref("Plan"), errors=(400, 401, 403, 409, 413, 422),
+   query=(("dry_run", {"type": "boolean"}, "Plan only: change nothing."),
+          ("prune", {"type": "boolean"}, "Also delete what the document no longer names, within the companies it names.")))
+op("get", A + "/export", "The deployment, or one company, as a document (no secrets).", "Admin: as code", response=ref("Document"),
+   errors=(400, 401, 403, 422), query=(("company", T, "Only this company, by name, and the apps installed in it."),))
 AUDIT_QUERY = [("outcome", {"type": "string", "enum": ["success", "failure", "refused"]}, "Only this outcome."),
                ("since", T, "Only entries at or after this time: ISO 8601 or Unix seconds, in the years 1970 to 9999 (else 400)."),
                ("until", T, "Only entries at or before this time: ISO 8601 or Unix seconds, in the years 1970 to 9999 (else 400)."),
@@ -510,7 +529,7 @@ DOCUMENT = {
     },
     "servers": [{"url": "/"}],
     "tags": [{"name": t} for t in ["Operations", "OAuth", "REST (Procore-compatible)", "Admin: directory", "Admin: permissions",
-                                   "Admin: service accounts", "Admin: least privilege", "Admin: installations", "Admin: apps", "Admin: sunset", "Admin: keys", "Admin: audit"]],
+                                   "Admin: service accounts", "Admin: least privilege", "Admin: installations", "Admin: apps", "Admin: sunset", "Admin: keys", "Admin: as code", "Admin: audit"]],
     "paths": dict(sorted(paths.items())),
     "components": {
         "schemas": SCHEMAS,

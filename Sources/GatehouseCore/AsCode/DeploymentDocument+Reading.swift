@@ -58,15 +58,17 @@ struct DocumentReader {
         return trimmed
     }
 
+    /// Absent is false; `null` is not a boolean, and is refused like any other non-boolean.
     mutating func bool(_ object: [String: Any], _ key: String, _ path: String) -> Bool {
-        guard let raw = object[key], !(raw is NSNull) else { return false }
+        guard let raw = object[key] else { return false }
         if let flag = jsonBool(raw) { return flag }
         fail(path.isEmpty ? key : "\(path).\(key)", "must be true or false")
         return false
     }
 
+    /// Absent is empty; `null` is not a list.
     mutating func array(_ object: [String: Any], _ key: String, _ path: String) -> [Any] {
-        guard let raw = object[key], !(raw is NSNull) else { return [] }
+        guard let raw = object[key] else { return [] }
         guard let items = raw as? [Any] else {
             fail(path.isEmpty ? key : "\(path).\(key)", "must be a list")
             return []

@@ -92,12 +92,12 @@ struct QueryReader: Sendable {
     /// An optional text parameter (a filter or a search term), given at most once.
     func text(_ name: String) throws -> String? { try single(name).map(String.init) }
 
-    /// `true` or `false` (and `1`/`0`); anything else is a 400 naming the parameter.
+    /// `true` or `false`, as the OpenAPI document's booleans are written; anything else is a 400 naming the parameter.
     func bool(_ name: String) throws -> Bool? {
         guard let raw = try single(name) else { return nil }
-        switch raw.lowercased() {
-        case "true", "1": return true
-        case "false", "0": return false
+        switch raw {
+        case "true": return true
+        case "false": return false
         default: throw Self.invalid(name, "true or false")
         }
     }
