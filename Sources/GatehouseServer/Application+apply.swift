@@ -7,12 +7,14 @@ public struct AppliedDocument: Sendable {
     public let updated: Int
     public let deleted: Int
     /// `kind name client_id client_secret` of each object created: shown once, as the API would.
-    public let credentials: [(kind: String, name: String, clientID: String, clientSecret: String)]
+    /// The secret is nil where the document gave it.
+    public let credentials: [(kind: String, name: String, clientID: String, clientSecret: String?)]
 
     public var summary: String {
         var lines = ["Applied the document: \(created) created, \(updated) updated, \(deleted) deleted."]
         for credential in credentials {
-            lines.append("  \(credential.kind) \(credential.name): client_id=\(credential.clientID) client_secret=\(credential.clientSecret)   (shown once)")
+            let secret = credential.clientSecret.map { "client_secret=\($0)   (shown once)" } ?? "client_secret as given in the document"
+            lines.append("  \(credential.kind) \(credential.name): client_id=\(credential.clientID) \(secret)")
         }
         return lines.joined(separator: "\n")
     }
@@ -26,5 +28,5 @@ public func applyDocument(_ document: DeploymentDocument, runtime: GatehouseRunt
     let plan = try await services.deployments.apply(document, dryRun: false, prune: false, by: Caller(.operator(name: "startup")))
     func count(_ action: DeploymentChange.Action) -> Int { plan.changes.filter { $0.action == action }.count }
     return AppliedDocument(created: count(.create), updated: count(.update), deleted: count(.delete),
-                           credentials: plan.credentials.map { ($0.kind, $0.name, $0.clientID, $0.clientSecret.value) })
+                           credentials: plan.credentials.map { ($0.kind, $0.name, $0.clientID, $0.given ? nil : $0.clientSecret.value) })
 }

@@ -21,6 +21,8 @@ struct CreatedCredentials: Sendable {
     var name: String
     var clientID: String
     var clientSecret: ClientSecret
+    /// The document fixed them (CI): the start-up summary does not echo a secret its reader already holds.
+    var given = false
 }
 
 struct DeploymentPlan: Sendable {
@@ -261,7 +263,8 @@ struct DeploymentWalk<Store: GatehouseRepository>: Sendable {
                 if execute, let company {
                     let (view, secret) = try await deployments.serviceAccounts.create(ServiceAccountDraft(name: accountSpec.name), in: company, given: accountSpec.given, by: caller)
                     account = view.account
-                    plan.credentials.append(CreatedCredentials(kind: "service_account", name: name, clientID: view.account.client.clientID, clientSecret: secret))
+                    plan.credentials.append(CreatedCredentials(kind: "service_account", name: name, clientID: view.account.client.clientID, clientSecret: secret,
+                                                               given: accountSpec.given != nil))
                 }
             }
             guard let company, let account else {
@@ -341,7 +344,7 @@ struct DeploymentWalk<Store: GatehouseRepository>: Sendable {
             if execute {
                 let (created, secret) = try await deployments.apps.create(name: spec.name, ownerID: ownerID, given: spec.given, by: caller)
                 app = created
-                plan.credentials.append(CreatedCredentials(kind: "app", name: spec.name, clientID: created.client.clientID, clientSecret: secret))
+                plan.credentials.append(CreatedCredentials(kind: "app", name: spec.name, clientID: created.client.clientID, clientSecret: secret, given: spec.given != nil))
             }
         } else if let found = app {
             var changed: [String] = []
