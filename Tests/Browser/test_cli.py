@@ -289,3 +289,66 @@ def test_service_account_usage_commands_after_a_restart():
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(data, ignore_errors=True)
+
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "examples", "ci-fixture.yaml")
+
+
+def test_apply_and_export_exit_codes_for_ci():
+    """`gatehouse apply`: 0 when applied or nothing to change, 2 when a dry run finds drift, 1 when the API refuses,
+    64 for a file it cannot read; created credentials go to a 0600 file. `export` writes YAML that applies back.
+    And `serve --apply` with a bad document stops start-up, naming the path, before it listens."""
+    data = tempfile.mkdtemp(prefix="gatehouse-ascode-")
+    token = secrets.token_urlsafe(32)
+    env = dict(os.environ, GATEHOUSE_ADMIN_TOKEN=token, LOG_LEVEL="warning")
+    server = None
+    try:
+        server, base = start_gatehouse(data, *FAR_SUNSET, env=env)
+        cli_env = dict(env, GATEHOUSE_URL=base)
+
+        def cli(*args):
+            return subprocess.run([binary(), *args], capture_output=True, text=True, timeout=60, env=cli_env)
+
+        # The fixture's given credentials need --allow-given-credentials, which this server lacks: 1, naming the flag.
+        refused = cli("apply", "-f", FIXTURE)
+        assert refused.returncode == 1 and "--allow-given-credentials" in refused.stderr, refused.stderr
+
+        document = open(FIXTURE).read().replace("        client_id: ci-sync\n", "").replace(
+            "        client_secret: ci-sync-secret-at-least-32-characters-long\n", "")
+        path = os.path.join(data, "deployment.yaml")
+        open(path, "w").write(document)
+        drift = cli("apply", "-f", path, "--dry-run")
+        assert drift.returncode == 2, drift.stdout + drift.stderr
+        assert "+ service_account" in drift.stdout and "Plan: 7 to create, 0 to update, 0 to delete." in drift.stdout
+
+        creds = os.path.join(data, "creds.json")
+        applied = cli("apply", "-f", path, "--credentials-out", creds)
+        assert applied.returncode == 0, applied.stderr
+        assert os.stat(creds).st_mode & 0o777 == 0o600
+        created = json.load(open(creds))
+        assert [c["name"] for c in created] == ["Riverside Builders/CI Sync"]
+        assert created[0]["client_secret"] not in applied.stdout, "with --credentials-out the secret is not printed"
+
+        clean = cli("apply", "-f", path, "--dry-run")
+        assert clean.returncode == 0 and "No changes" in clean.stdout, clean.stdout
+
+        exported = cli("export")
+        assert exported.returncode == 0 and "name: Riverside Builders" in exported.stdout
+        assert "client_secret" not in exported.stdout
+        again = os.path.join(data, "exported.yaml")
+        open(again, "w").write(exported.stdout)
+        assert cli("apply", "-f", again, "--dry-run").returncode == 0, "the export describes the deployment exactly"
+
+        assert cli("apply", "-f", os.path.join(data, "missing.yaml")).returncode == 64
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+
+    bad = os.path.join(data, "bad.yaml")
+    open(bad, "w").write("version: 1\ncompanies:\n  - name: X\n    service_accounts:\n      - name: S\n        projects:\n          - {project: Nowhere, tools: {rfi: readonly}}\n")
+    stopped = subprocess.run([binary(), "serve", "--port", str(free_port()), "--data-directory", os.path.join(data, "second"), "--apply", bad],
+                             capture_output=True, text=True, timeout=60, env=env)
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    assert "companies[0].service_accounts[0].projects[0].project" in stopped.stderr
+    shutil.rmtree(data, ignore_errors=True)
