@@ -128,6 +128,51 @@ struct AsCodeTests {
         }
     }
 
+    /// A changed document updates in place: a user's name, a template's tools, an installation's version and
+    /// permitted projects; with prune, a membership the account no longer lists goes. The plan names each field.
+    @Test(arguments: StoreKind.enabled)
+    func changesAreMadeInPlace(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            #expect(try await app.admin(.post, "/apply", json: Self.document()).status == .ok)
+            var document = Self.document()
+            var companies = document["companies"] as! [[String: Any]]
+            companies[0]["users"] = [["email": "dana@riverside.example", "first_name": "Dana", "last_name": "Builder", "company_tools": ["admin": "admin"]]]
+            companies[0]["permission_templates"] = [
+                ["name": "Field Reader", "tools": ["directory": "readonly", "rfi": "standard"]],
+                ["name": "Field Writer", "tools": ["rfi": "standard"]],
+            ]
+            var accounts = companies[0]["service_accounts"] as! [[String: Any]]
+            accounts[0]["projects"] = [["project": "Tower A", "template": "Field Reader"]]
+            companies[0]["service_accounts"] = accounts
+            document["companies"] = companies
+            var apps = document["apps"] as! [[String: Any]]
+            var versions = apps[0]["versions"] as! [[String: Any]]
+            versions.append(["version": "1.1.0", "promoted": true, "company_tools": ["directory": "readonly"], "project_tools": ["rfi": "admin"]])
+            apps[0]["versions"] = versions
+            document["apps"] = apps
+            document["installations"] = [["company": "Riverside Builders", "app": "Field Sync", "version": "1.1.0", "permitted_projects": ["Tower A", "Tower B"]]]
+            document["prune"] = true
+
+            let applied = try await app.admin(.post, "/apply", json: document)
+            #expect(applied.status == .ok, "\(applied.text)")
+            let summary = Self.changes(applied).map { "\($0["action"]!) \($0["kind"]!) \($0["name"]!) \(($0["fields"] as? [String] ?? []).joined(separator: ","))" }
+            #expect(summary.contains("update user Riverside Builders/dana@riverside.example last_name"))
+            #expect(summary.contains("update permission_template Riverside Builders/Field Reader tools"))
+            #expect(summary.contains("create app_version Field Sync/1.1.0 company_tools,project_tools"))
+            #expect(summary.contains("update installation Riverside Builders/Field Sync version"))
+            #expect(summary.contains("update installation Riverside Builders/Field Sync permitted_projects"))
+            #expect(summary.contains("delete membership Riverside Builders/Nightly Sync/Tower B "))
+            #expect(!summary.contains { $0.hasPrefix("delete user") || $0.hasPrefix("delete service_account") })
+
+            let export = try Self.read(try await app.admin(.get, "/export"))
+            #expect(export.companies[0].users[0].lastName == "Builder")
+            #expect(export.companies[0].serviceAccounts[0].projects.map(\.project) == ["Tower A"])
+            #expect(export.installations.first?.version == "1.1.0")
+            #expect(export.installations.first?.permittedProjects == ["Tower A", "Tower B"])
+            #expect(Self.changes(try await app.admin(.post, "/apply", json: document)).isEmpty)
+        }
+    }
+
     @Test(arguments: StoreKind.enabled)
     func aFailureHalfwayChangesNothing(_ kind: StoreKind) async throws {
         try await TestApp.run(kind, configure: { $0.applyFaultAfter = 6 }) { app in

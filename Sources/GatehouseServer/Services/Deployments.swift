@@ -171,6 +171,7 @@ struct DeploymentWalk<Store: GatehouseRepository>: Sendable {
             let name = "\(spec.name)/\(user.email)"
             let wanted = (try? ToolLevels(parsing: user.companyTools, scope: .company)) ?? ToolLevels()
             var person = try await store.login(email: user.email)?.person
+            let isNew = person == nil
             if let found = person, found.kind != .user {
                 problems["\(path).users[\(j)].email"] = "belongs to a service account's contact, which is never a user"
                 continue
@@ -194,9 +195,8 @@ struct DeploymentWalk<Store: GatehouseRepository>: Sendable {
             guard let person, let company else { continue }
             let current = try await store.companyLevels(companyID: company.id, personID: person.id) ?? ToolLevels()
             if current != wanted {
-                if !plan.changes.contains(where: { $0.kind == "user" && $0.name == name && $0.action == .create }) {
-                    try note(.update, "user", name, ["company_tools"])
-                }
+                // A new user's levels are part of its create.
+                if !isNew { try note(.update, "user", name, ["company_tools"]) }
                 if execute { _ = try await deployments.permissions.setCompanyLevels(user.companyTools, of: person.id, in: company, by: caller) }
             }
         }
