@@ -25,10 +25,11 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    /// swift-log's event entry point (the per-argument one is deprecated for handlers to implement).
+    public func log(event: LogEvent) {
         var fields = metadata
-        if let explicit { fields.merge(explicit) { _, new in new } }
+        if let explicit = event.metadata { fields.merge(explicit) { _, new in new } }
+        let level = event.level, message = event.message
         var object: [String: Any] = [
             "time": Self.timestamp(Date()), "level": level.rawValue, "label": label, "message": message.description,
         ]
