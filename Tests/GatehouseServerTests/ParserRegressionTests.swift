@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import GatehouseServer
 import Testing
 
@@ -36,6 +37,9 @@ struct ParserRegressionTests {
     @Test func theHarnessDrivesTheRealParsers() throws {
         let form = try String(contentsOf: Self.fuzzDirectory.appendingPathComponent("corpus/form/basic"), encoding: .utf8)
         #expect(form.contains("client_credentials"))
-        #expect(ParserHarness.targets.count == 8)
+        #expect(ParserHarness.targets.count == 9)
+        // The document seed is the spec's example, and it reads.
+        let document = try Data(contentsOf: Self.fuzzDirectory.appendingPathComponent("corpus/document/spec-example"))
+        #expect(throws: Never.self) { try DeploymentDocument(reading: try JSONSerialization.jsonObject(with: document)) }
     }
 }

@@ -10,7 +10,7 @@ import NIOCore
 /// Each function only has to return: a parser may refuse its input with any error, but must not trap, hang or
 /// read out of bounds.
 public enum ParserHarness {
-    public static let targets = ["form", "token-request", "multipart", "jwt", "manifest", "company-header", "forwarded-for", "request-number"]
+    public static let targets = ["form", "token-request", "multipart", "jwt", "manifest", "company-header", "forwarded-for", "request-number", "document"]
 
     /// Runs one input through the named target. Unknown names do nothing.
     public static func run(_ target: String, _ bytes: [UInt8]) {
@@ -23,6 +23,7 @@ public enum ParserHarness {
         case "company-header": companyHeader(bytes)
         case "forwarded-for": forwardedFor(bytes)
         case "request-number": requestNumber(bytes)
+        case "document": document(bytes)
         default: break
         }
     }
@@ -67,6 +68,14 @@ public enum ParserHarness {
     }
 
     /// A developer's manifest as the admin API and the console receive it, and as the store reads it back.
+    /// A Gatehouse-as-code document as `POST /admin/v1/apply` reads it: JSON into ``AnyJSON``, then the reader,
+    /// then the canonical form an export writes.
+    static func document(_ bytes: [UInt8]) {
+        guard let tree = try? JSONDecoder().decode(AnyJSON.self, from: Data(bytes)),
+              let document = try? DeploymentDocument(reading: tree.value) else { return }
+        _ = document.json
+    }
+
     static func manifest(_ bytes: [UInt8]) {
         let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         if let manifest = try? Manifest.validate(object) {
