@@ -65,6 +65,11 @@ struct AsCodeTests {
             #expect(export.status == .ok)
             #expect(try Self.read(export) == (try DeploymentDocument(reading: Self.document())))
             #expect(!export.text.contains("client_secret"))
+            // One company: the same here, since the deployment holds one; another company's data never appears.
+            _ = try await app.createCompany("Elsewhere Co")
+            let one = try await app.admin(.get, "/export?company=riverside%20builders")
+            #expect(one.text == export.text, "the company by name (ignoring case), with the apps installed in it")
+            #expect(try await app.admin(.get, "/export").text.contains("Elsewhere Co"))
             // Every change is audited under the applier.
             let audit = try await app.admin(.get, "/audit?actor=apply:operator&per_page=200").jsonArray
             #expect(audit.count >= 9)
