@@ -178,6 +178,23 @@ struct AsCodeTests {
         }
     }
 
+    /// Two applies of one new document at the same moment (two operators, two nodes' worth of requests): the
+    /// second waits for the first and then finds nothing to do, so the company exists once.
+    @Test(arguments: StoreKind.enabled)
+    func concurrentAppliesCreateOnce(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: Self.document()), as: UTF8.self)
+            let results = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+                for _ in 0..<2 { group.addTask { try await app.admin(.post, "/apply", raw: body) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.map(\.status) == [.ok, .ok], "\(results.map(\.text))")
+            #expect(results.map { Self.changes($0).isEmpty }.sorted { !$0 && $1 } == [false, true], "one did the work, the other found none")
+            #expect(try await app.admin(.get, "/companies").jsonArray.count == 1)
+            #expect(try await app.admin(.get, "/apps").jsonArray.count == 1)
+        }
+    }
+
     @Test(arguments: StoreKind.enabled)
     func aFailureHalfwayChangesNothing(_ kind: StoreKind) async throws {
         try await TestApp.run(kind, configure: { $0.applyFaultAfter = 6 }) { app in

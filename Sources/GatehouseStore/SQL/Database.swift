@@ -185,11 +185,17 @@ public final class Database: Sendable {
     /// Inside this scope those become savepoints on the scope's connection, and reads go to that connection too,
     /// so a whole document applied through the services commits or rolls back as one. A nested call joins the
     /// scope already open.
+    ///
+    /// Such bodies run one at a time in a deployment, on every node: on SQLite `BEGIN IMMEDIATE` already makes
+    /// them wait for each other, and on PostgreSQL a transaction-level advisory lock does. So two applies of one
+    /// document never both create a company the other has not committed yet: the second reads after the first.
     public func atomically<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) async throws -> R {
         if bound != nil { return try await body() }
+        let lock = kind == .postgres ? Self.atomicLockKey(for: self) : nil
         do {
             return try await transaction { connection in
-                try await Self.$scope.withValue(Scope(owner: ObjectIdentifier(self), connection: connection)) { try await body() }
+                if let lock { try await connection.raw("SELECT pg_advisory_xact_lock(\(literal: lock))").run() }
+                return try await Self.$scope.withValue(Scope(owner: ObjectIdentifier(self), connection: connection)) { try await body() }
             }
         } catch {
             // Caches are bypassed inside the scope, but move the feed anyway: nothing read during a transaction
@@ -197,6 +203,12 @@ public final class Database: Sendable {
             changes.bump()
             throw error
         }
+    }
+
+    /// The migration lock's schema hash under another prefix ("GAPP"): one lock per deployment, apart from
+    /// migrations, so an apply never waits on a node starting up.
+    static func atomicLockKey(for database: Database) -> Int64 {
+        Int64(0x4741_5050) << 32 | (MigrationRunner.advisoryLockKey(for: database) & 0xFFFF_FFFF)
     }
 
     /// A nested transaction inside a scope: a failure undoes only its own statements, as a top-level transaction

@@ -48,6 +48,26 @@ struct TestApp {
         configure: (inout GatehouseConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
+        // One slot per test server, held for the whole test; a run nested in another (a second server inside a
+        // test) shares its parent's slot, so nesting can never wait on itself.
+        if TestSlots.held { return try await runInSlot(kind, clock: clock, logger: logger, live: live, configure: configure, body) }
+        await TestSlots.shared.acquire()
+        do {
+            let result = try await TestSlots.$held.withValue(true) {
+                try await runInSlot(kind, clock: clock, logger: logger, live: live, configure: configure, body)
+            }
+            await TestSlots.shared.release()
+            return result
+        } catch {
+            await TestSlots.shared.release()
+            throw error
+        }
+    }
+
+    private static func runInSlot<T: Sendable>(
+        _ kind: StoreKind, clock: ManualClock, logger: Logger?, live: Bool,
+        configure: (inout GatehouseConfiguration) -> Void, _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
         var configuration = baseConfiguration(clock: clock, masterKey: MasterKey.generate().encoded)
         let directory = configuration.dataDirectory
         var schema: String?
@@ -84,6 +104,32 @@ struct TestApp {
         if let schema, let url = ProcessInfo.processInfo.environment["POSTGRES_URL"] {
             try await PostgresSchemas.drop(schema, url: url)
         }
+    }
+}
+
+/// Bounds how many test servers run at once. Swift Testing starts every test together; on a 2-core machine three
+/// hundred servers (and their PostgreSQL pools: the suite once reached 500 connections) shared the CPU so thinly
+/// that single requests passed the live client's 20 s read timeout. A test waits for a slot before its server
+/// starts; what it then measures runs with a fair share of the machine.
+actor TestSlots {
+    static let shared = TestSlots(limit: max(4, ProcessInfo.processInfo.activeProcessorCount * 6))
+    @TaskLocal static var held = false
+
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { available = limit }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
     }
 }
 
