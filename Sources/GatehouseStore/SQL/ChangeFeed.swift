@@ -11,12 +11,29 @@ public final class ChangeFeed: Sendable {
     public static let channel = "gatehouse_changes"
 
     private let epoch = Atomic<UInt64>(0)
+    private let hearing = Atomic<Bool>(false)
 
-    public init() {}
+    /// `complete` says whether every change reaches this feed as it commits: true for SQLite (one process owns
+    /// the file), false for PostgreSQL until the node's listener is subscribed (see ``isComplete``).
+    public init(complete: Bool = true) {
+        hearing.store(complete, ordering: .releasing)
+    }
 
     public var current: UInt64 { epoch.load(ordering: .acquiring) }
 
     public func bump() { epoch.wrappingAdd(1, ordering: .releasing) }
+
+    /// Whether this feed hears every change, other nodes' included. While a PostgreSQL node's listener is down,
+    /// another node's change would not move the feed: readers that trust the feed alone (the credential index)
+    /// must then not answer, while TTL-bounded caches still may.
+    public var isComplete: Bool { hearing.load(ordering: .acquiring) }
+
+    /// Called by the listener: subscribed (every later change will be heard) or lost. Either moves the feed,
+    /// since changes may have been missed in between.
+    func setComplete(_ complete: Bool) {
+        hearing.store(complete, ordering: .releasing)
+        bump()
+    }
 }
 
 /// A small read-through cache whose entries die on any change and after `ttl` at most.
@@ -132,20 +149,27 @@ extension Database {
     /// each reconnect, since notifications may have been missed meanwhile) moves the feed.
     public func listenForChanges(logger: Logger) async {
         guard kind == .postgres, let configuration = postgresConfiguration else { return }
+        let scope = changeScope
         var attempt = 0
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(configuration: configuration.coreConfiguration, id: 1, logger: Database.driverLogger(logger))
-                changes.bump()
                 attempt = 0
                 do {
                     try await connection.listen(on: ChangeFeed.channel) { notifications in
-                        for try await _ in notifications { self.changes.bump() }
+                        // LISTEN has run: from here on every other node's commit reaches this feed.
+                        self.changes.setComplete(true)
+                        // An empty payload comes from a node older than the schema payload: always heard.
+                        for try await notification in notifications where notification.payload.isEmpty || notification.payload == scope {
+                            self.changes.bump()
+                        }
                     }
                 } catch {
+                    changes.setComplete(false)
                     try? await connection.close()
                     throw error
                 }
+                changes.setComplete(false)
                 try? await connection.close()
             } catch {
                 if Task.isCancelled { break }

@@ -27,8 +27,9 @@ public final class Database: Sendable {
     private let pool: Pool
     private let logger: Logger
     private let isShutDown = Mutex(false)
-    /// Moves on every committed write through ``transaction(_:)`` or ``write(_:)``; caches key off it.
-    public let changes = ChangeFeed()
+    /// Moves on every committed write through ``transaction(_:)`` or ``write(_:)``; caches key off it. On
+    /// PostgreSQL it is complete only while the node listens for other nodes' changes.
+    public let changes: ChangeFeed
 
     private enum Pool: Sendable {
         /// One writer connection: SQLite serialises writers anyway, and one connection makes transactions
@@ -83,6 +84,7 @@ public final class Database: Sendable {
     private init(kind: DatabaseKind, pool: Pool, postgres: SQLPostgresConfiguration?, logger: Logger) {
         self.kind = kind
         self.pool = pool
+        self.changes = ChangeFeed(complete: kind == .sqlite)
         self.postgresConfiguration = postgres
         self.logger = logger
     }
@@ -132,12 +134,12 @@ public final class Database: Sendable {
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         if let bound { return try await Self.savepoint(on: bound, body) }
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        let notify = kind == .postgres
+        let notify = kind == .postgres, scope = changeScope
         let result = try await withWriter { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
-                if notify { try await db.raw("NOTIFY \(unsafeRaw: ChangeFeed.channel)").run() }
+                if notify { try await db.raw("SELECT pg_notify(\(bind: ChangeFeed.channel), \(bind: scope))").run() }
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
@@ -153,15 +155,19 @@ public final class Database: Sendable {
     /// ``changes`` and notifies the other nodes.
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         if let bound { return try await Self.savepoint(on: bound, body) }
-        let notify = kind == .postgres
+        let notify = kind == .postgres, scope = changeScope
         let result = try await withWriter { db in
             let result = try await body(db)
-            if notify { try await db.raw("NOTIFY \(unsafeRaw: ChangeFeed.channel)").run() }
+            if notify { try await db.raw("SELECT pg_notify(\(bind: ChangeFeed.channel), \(bind: scope))").run() }
             return result
         }
         changes.bump()
         return result
     }
+
+    /// The payload of this deployment's change notifications: its schema. Deployments (and tests) that share one
+    /// PostgreSQL database in separate schemas share the channel, and each listener skips the others' changes.
+    var changeScope: String { postgresConfiguration?.searchPath?.first ?? "public" }
 
     /// The connection of an ``atomically(_:)`` scope this task runs in, for this database.
     private var bound: (any SQLDatabase)? {

@@ -82,39 +82,83 @@ extension ServiceAccount {
 
 extension SQLStore: ClientStore {
     public func clientRecord(clientID: String) async throws -> ClientRecord? {
-        try await caches.clients.value(for: clientID, keep: { $0 != nil }) { try await loadClientRecord(clientID: clientID) }
+        // Inside an apply's transaction nothing shared answers: it must read its own uncommitted rows.
+        if Database.scope == nil {
+            switch caches.credentials.lookup(clientID) {
+            case .found(let record): return record
+            case .absent: return nil
+            case .unknown: reloadCredentialIndex()
+            }
+        }
+        return try await caches.clients.value(for: clientID, keep: { $0 != nil }) { try await loadClientRecord(clientID: clientID) }
     }
 
-    /// One read for the whole record (client, its secrets, its account), since issuance for a client not seen
-    /// in the last minute takes this path: with many clients, that is most issuances (`bench/RESULTS.md`).
+    /// Starts one reload of the credential index in the background, if it is stale and none is running. Detached,
+    /// so it carries no request's task-locals (an apply's open transaction above all).
+    func reloadCredentialIndex() {
+        guard let epoch = caches.credentials.claimReload() else { return }
+        Task.detached { [self] in
+            let records = try? await self.loadClientRecords()
+            self.caches.credentials.finishReload(epoch: epoch, records: records)
+        }
+    }
+
+    /// The columns of a client record, its secrets and its account; one row per secret (or one with no secret).
+    private static let clientRecordSelect = """
+        SELECT c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled, c.jwks,
+               s.id AS secret_id, s.hash AS secret_hash, s.created_at AS secret_created_at, s.expires_at AS secret_expires_at,
+               sa.id AS account_id, sa.company_id, sa.name, sa.app_type, sa.app_id, sa.contact_id, sa.created_at AS account_created_at
+        FROM clients c
+        LEFT JOIN client_secrets s ON s.client_pk = c.id
+        LEFT JOIN service_accounts sa ON sa.client_pk = c.id
+        """
+
+    /// One read for the whole record (client, its secrets, its account), for a client the index cannot answer.
     func loadClientRecord(clientID: String) async throws -> ClientRecord? {
         try await database.withConnection { db in
-            let rows = try await db.raw("""
-                SELECT c.id AS client_pk, c.client_id, c.kind, c.generation, c.is_enabled, c.jwks,
-                       s.id AS secret_id, s.hash AS secret_hash, s.created_at AS secret_created_at, s.expires_at AS secret_expires_at,
-                       sa.id AS account_id, sa.company_id, sa.name, sa.app_type, sa.app_id, sa.contact_id, sa.created_at AS account_created_at
-                FROM clients c
-                LEFT JOIN client_secrets s ON s.client_pk = c.id
-                LEFT JOIN service_accounts sa ON sa.client_pk = c.id
-                WHERE c.client_id = \(bind: clientID)
-                ORDER BY s.id DESC
-                """).all()
-            guard let first = rows.first else { return nil }
-            let client = try OAuthClient(row: first, idColumn: "client_pk")
-            let secrets = try rows.compactMap { row -> StoredSecret? in
-                guard let id = try row.optionalInt("secret_id") else { return nil }
-                return StoredSecret(id: id, hash: try row.string("secret_hash"), createdAt: try row.date("secret_created_at"),
-                                    expiresAt: try row.optionalDate("secret_expires_at"))
-            }
-            let account = try first.optionalInt("account_id").map { id in
-                ServiceAccount(
-                    id: id, companyID: try first.int("company_id"), name: try first.string("name"),
-                    appType: try SQLStore.decodeEnum(ServiceAccount.AppType.self, first, "app_type"), appID: try first.optionalInt("app_id"),
-                    contactID: try first.int("contact_id"), client: client, createdAt: try first.date("account_created_at")
-                )
-            }
-            return ClientRecord(client: client, secrets: secrets, serviceAccount: account, jwks: try first.optionalString("jwks"))
+            let rows = try await db.raw("\(unsafeRaw: Self.clientRecordSelect) WHERE c.client_id = \(bind: clientID) ORDER BY s.id DESC").all()
+            return try Self.clientRecords(from: rows).first
         }
+    }
+
+    /// Every client's record, for the credential index: one query, however many clients.
+    func loadClientRecords() async throws -> [String: ClientRecord] {
+        try await database.withConnection { db in
+            let rows = try await db.raw("\(unsafeRaw: Self.clientRecordSelect) ORDER BY c.id, s.id DESC").all()
+            var records: [String: ClientRecord] = [:]
+            for record in try Self.clientRecords(from: rows) { records[record.client.clientID] = record }
+            return records
+        }
+    }
+
+    /// Folds rows ordered by client (one per secret) into records, newest secret first.
+    private static func clientRecords(from rows: [any SQLRow]) throws -> [ClientRecord] {
+        var records: [ClientRecord] = []
+        records.reserveCapacity(rows.count)
+        var current: ClientRecord?
+        for row in rows {
+            let pk = try row.int("client_pk")
+            if current?.client.id != pk {
+                if let done = current { records.append(done) }
+                let client = try OAuthClient(row: row, idColumn: "client_pk")
+                let account = try row.optionalInt("account_id").map { id in
+                    ServiceAccount(
+                        id: id, companyID: try row.int("company_id"), name: try row.string("name"),
+                        appType: try SQLStore.decodeEnum(ServiceAccount.AppType.self, row, "app_type"), appID: try row.optionalInt("app_id"),
+                        contactID: try row.int("contact_id"), client: client, createdAt: try row.date("account_created_at")
+                    )
+                }
+                current = ClientRecord(client: client, secrets: [], serviceAccount: account, jwks: try row.optionalString("jwks"))
+            }
+            if let id = try row.optionalInt("secret_id") {
+                current!.secrets.append(StoredSecret(
+                    id: id, hash: try row.string("secret_hash"), createdAt: try row.date("secret_created_at"),
+                    expiresAt: try row.optionalDate("secret_expires_at")
+                ))
+            }
+        }
+        if let done = current { records.append(done) }
+        return records
     }
 }
 

@@ -36,12 +36,15 @@ extension SQLStore: MasterKeyStore {
 extension SQLStore {
     /// A re-hash changes no answer (the old hash still verifies on every node that accepts its key), so it is a
     /// plain write, without a change notification that would empty every cache once per secret. Only this
-    /// node's cached record is dropped, so its next request sees the new hash and does not re-hash again.
+    /// node's cached record is dropped (and its index entry changed in place), so its next request sees the new hash and does not re-hash again.
     public func rehashSecret(id: Int64, clientID: String, from old: String, to new: String) async throws {
         try await database.withWriter { db in
             try await db.raw("UPDATE client_secrets SET hash = \(bind: new) WHERE id = \(bind: id) AND hash = \(bind: old)").run()
         }
         caches.clients.remove(clientID)
+        caches.credentials.modify(clientID) { record in
+            if let index = record.secrets.firstIndex(where: { $0.id == id && $0.hash == old }) { record.secrets[index].hash = new }
+        }
     }
 
     public func rehashAdminToken(from old: String, to new: String) async throws {

@@ -20,6 +20,8 @@ public struct SQLStore: Sendable, AtomicStore {
     let auditCommits: GroupCommit<AuditEntry>
 
     struct Caches: Sendable {
+        /// Every client, preloaded; ``clients`` serves while it cannot answer.
+        let credentials: CredentialIndex
         let clients: ReadCache<String, ClientRecord?>
         let access: ReadCache<AccessKey, Access>
         let revoked: ReadCache<String, Bool>
@@ -31,6 +33,7 @@ public struct SQLStore: Sendable, AtomicStore {
         let projectPages: ReadCache<PageKey, ProjectPage>
 
         init(feed: ChangeFeed, ttl: Duration, entries: Int) {
+            credentials = CredentialIndex(feed: feed)
             clients = ReadCache(feed: feed, ttl: ttl, capacity: entries)
             access = ReadCache(feed: feed, ttl: ttl, capacity: entries)
             revoked = ReadCache(feed: feed, ttl: ttl, capacity: entries)
