@@ -5,6 +5,8 @@
 #   CONFIGS=default bash bench/run.sh          # only the configuration users run
 #   ACCOUNTS=100000 bash bench/run.sh          # issuance rotates over 100,000 seeded accounts
 #   DATABASE=postgres://… bash bench/run.sh    # an empty database
+#   DATABASE=postgres://… ACCOUNTS=100000 ACCOUNTS_FILE=seeded.txt bash bench/run.sh
+#                                              # a database seeded before with `gatehouse seed --output seeded.txt`
 #   BUILD=debug RUNS=1 DURATION=3s bash bench/run.sh
 #
 # Two server configurations, one after the other, in the same invocation:

@@ -46,7 +46,10 @@ public func buildApplication(
         fileLock = lock
     }
     let database = try configuration.openDatabase(logger: logger)
-    let store = SQLStore(database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries)
+    let store = SQLStore(
+        database: database, clock: configuration.clock, cacheTTL: configuration.cacheTTL(for: database.kind), cacheEntries: configuration.cacheEntries,
+        indexReloaded: { [metrics = configuration.metrics] clients, took in metrics.credentialIndexReloaded(clients: clients, took: took) }
+    )
     let keys: KeyRing
     let masterKeys: MasterKeys
     do {

@@ -181,7 +181,10 @@ struct Serve: AsyncParsableCommand {
         guard let format = AccessLog.Format(rawValue: logFormat ?? env["GATEHOUSE_LOG_FORMAT"] ?? "text") else {
             throw ValidationError("--log-format must be text or json, not \(logFormat ?? env["GATEHOUSE_LOG_FORMAT"] ?? "")")
         }
-        if format == .json { LoggingSystem.bootstrap { label in JSONLogHandler(label: label) } }
+        switch format {
+        case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        case .text: LoggingSystem.bootstrap { label in TextLogHandler(label: label) }
+        }
         // The access log in the same format, written in batches off the request path (issue 27).
         configuration.accessLog = AccessLog(format: format, onDrop: { [metrics = configuration.metrics] count in metrics.accessLogDropped(count) })
         var logger = Logger(label: "gatehouse")

@@ -30,6 +30,12 @@ public final class GatehouseMetrics: Sendable {
         Counter(label: "gatehouse_access_log_dropped_total", factory: factory).increment(by: Int64(count))
     }
 
+    /// A reload of the credential index (see `CredentialIndex`): its size, and how often and how long it reloads.
+    public func credentialIndexReloaded(clients: Int, took: Duration) {
+        Gauge(label: "gatehouse_credential_index_clients", factory: factory).record(clients)
+        CoreMetrics.Timer(label: "gatehouse_credential_index_reload_seconds", factory: factory).recordNanoseconds(took.nanoseconds)
+    }
+
     /// Every HTTP request, by surface and status.
     func request(surface: String, status: Int, duration: Duration) {
         Counter(label: "gatehouse_http_requests_total", dimensions: [("surface", surface), ("status", "\(status)")], factory: factory).increment()

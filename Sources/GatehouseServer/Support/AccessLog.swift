@@ -109,6 +109,17 @@ public final class AccessLog: Sendable {
         }
     }
 
+    /// `2026-12-03T10:44:45+0000`: a Unix second in local time, as swift-log's StreamLogHandler prints it (and so
+    /// ``TextLogHandler``).
+    static func localTimestamp(_ second: Int64) -> String {
+        var seconds = time_t(second)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [Int8](repeating: 0, count: 64)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as is (UTF-8).
     static func appendJSONString(_ value: String, to text: inout String) {
         text += "\""
@@ -139,12 +150,7 @@ public final class AccessLog: Sendable {
             let second = date.unixSeconds
             if second != localSecond {
                 localSecond = second
-                var seconds = time_t(second)
-                var parts = tm()
-                localtime_r(&seconds, &parts)
-                var buffer = [Int8](repeating: 0, count: 64)
-                let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
-                localText = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                localText = AccessLog.localTimestamp(second)
             }
             return localText
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import SQLKit
+import Synchronization
 
 extension SQLStore: ServiceAccountStore {
     public func createServiceAccount(_ new: NewServiceAccount, at now: Date) async throws -> ServiceAccount {
@@ -98,8 +99,10 @@ extension SQLStore: ClientStore {
     func reloadCredentialIndex() {
         guard let epoch = caches.credentials.claimReload() else { return }
         Task.detached { [self] in
+            let started = ContinuousClock.now
             let records = try? await self.loadClientRecords()
-            self.caches.credentials.finishReload(epoch: epoch, records: records)
+            self.caches.credentials.finishReload(epoch: epoch, started: started, records: records)
+            if let records { self.indexReloaded?(records.count, ContinuousClock.now - started) }
         }
     }
 
@@ -121,22 +124,29 @@ extension SQLStore: ClientStore {
         }
     }
 
-    /// Every client's record, for the credential index: one query, however many clients.
-    func loadClientRecords() async throws -> [String: ClientRecord] {
+    /// Every client's record, for the credential index: one query, however many clients. Rows are folded as they
+    /// stream in rather than collected first: 100,000 driver rows held at once cost several times the records.
+    func loadClientRecords() async throws -> CredentialIndex.Snapshot {
+        let folder = RecordFolder()
         try await database.withConnection { db in
-            let rows = try await db.raw("\(unsafeRaw: Self.clientRecordSelect) ORDER BY c.id, s.id DESC").all()
-            var records: [String: ClientRecord] = [:]
-            for record in try Self.clientRecords(from: rows) { records[record.client.clientID] = record }
-            return records
+            try await db.raw("\(unsafeRaw: Self.clientRecordSelect) ORDER BY c.id, s.id DESC").run { row in folder.add(row) }
         }
+        return try folder.finish()
     }
 
     /// Folds rows ordered by client (one per secret) into records, newest secret first.
     private static func clientRecords(from rows: [any SQLRow]) throws -> [ClientRecord] {
-        var records: [ClientRecord] = []
-        records.reserveCapacity(rows.count)
-        var current: ClientRecord?
-        for row in rows {
+        var fold = RecordFold()
+        for row in rows { try fold.add(row) }
+        return fold.finish()
+    }
+
+    /// The fold of rows into records: a record ends when a row of the next client arrives.
+    struct RecordFold {
+        private(set) var records: [ClientRecord] = []
+        private var current: ClientRecord?
+
+        mutating func add(_ row: any SQLRow) throws {
             let pk = try row.int("client_pk")
             if current?.client.id != pk {
                 if let done = current { records.append(done) }
@@ -157,8 +167,48 @@ extension SQLStore: ClientStore {
                 ))
             }
         }
-        if let done = current { records.append(done) }
-        return records
+
+        /// Forgets the finished records already handed over.
+        mutating func drain() { records.removeAll(keepingCapacity: true) }
+
+        mutating func finish() -> [ClientRecord] {
+            if let done = current { records.append(done) }
+            current = nil
+            return records
+        }
+    }
+
+    /// A ``RecordFold`` for rows handed over one at a time by the driver, keyed by `client_id` as it goes. The
+    /// driver calls its handler serially; the `Mutex` is what makes the handler `Sendable`.
+    final class RecordFolder: Sendable {
+        private struct State {
+            var fold = RecordFold()
+            var snapshot = CredentialIndex.Snapshot()
+            var failure: (any Error)?
+        }
+        private let state = Mutex(State())
+
+        func add(_ row: any SQLRow) {
+            state.withLock { state in
+                guard state.failure == nil else { return }
+                do {
+                    try state.fold.add(row)
+                    // Move finished records into the dictionary as they complete, so they are held once.
+                    for record in state.fold.records { state.snapshot.insert(record) }
+                    state.fold.drain()
+                } catch {
+                    state.failure = error
+                }
+            }
+        }
+
+        func finish() throws -> CredentialIndex.Snapshot {
+            try state.withLock { state in
+                if let failure = state.failure { throw failure }
+                for record in state.fold.finish() { state.snapshot.insert(record) }
+                return state.snapshot
+            }
+        }
     }
 }
 

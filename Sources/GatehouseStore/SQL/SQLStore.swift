@@ -18,6 +18,7 @@ public struct SQLStore: Sendable, AtomicStore {
     /// Audit rows are written in shared commits (see ``GroupCommit``); 200 rows keep a batch's binds far
     /// below both engines' limits.
     let auditCommits: GroupCommit<AuditEntry>
+    let indexReloaded: (@Sendable (_ clients: Int, _ took: Duration) -> Void)?
 
     struct Caches: Sendable {
         /// Every client, preloaded; ``clients`` serves while it cannot answer.
@@ -66,10 +67,15 @@ public struct SQLStore: Sendable, AtomicStore {
 
     /// `cacheTTL` bounds how long a read may be served after another node changed it, should its
     /// notification be lost; on one node, or with notifications flowing, changes are seen at once.
-    public init(database: Database, clock: any GatehouseCore.Clock = SystemClock(), cacheTTL: Duration = .seconds(1), cacheEntries: Int = 200_000) {
+    /// `indexReloaded` hears each reload of the credential index (how many clients, how long it took), for metrics.
+    public init(
+        database: Database, clock: any GatehouseCore.Clock = SystemClock(), cacheTTL: Duration = .seconds(1), cacheEntries: Int = 200_000,
+        indexReloaded: (@Sendable (_ clients: Int, _ took: Duration) -> Void)? = nil
+    ) {
         self.database = database
         self.clock = clock
         self.caches = Caches(feed: database.changes, ttl: cacheTTL, entries: cacheEntries)
+        self.indexReloaded = indexReloaded
         self.auditCommits = GroupCommit(maxBatch: 200) { entries in try await SQLStore.insert(entries, into: database) }
     }
 
