@@ -20,7 +20,9 @@ start_server() {
     [ -n "${DATABASE:-}" ] && db_args+=(--database "$DATABASE")
     if [ -n "${ACCOUNTS_FILE:-}" ]; then
         # A database seeded before (`gatehouse seed … --output FILE`): PostgreSQL seeds at about 600 accounts/s.
+        # Its secrets are peppered and its signing keys sealed with the master key of the seed's data directory.
         cp "$ACCOUNTS_FILE" "$DATA/accounts.txt"
+        cp -p "$(dirname "$ACCOUNTS_FILE")/master.key" "$DATA/master.key"
     elif [ -n "${SEED_ACCOUNTS:-}" ]; then
         # Bulk accounts before the server starts, through the same service as the admin API.
         "$BIN" seed "${db_args[@]}" --service-accounts "$SEED_ACCOUNTS" --companies "${SEED_COMPANIES:-1}" --output "$DATA/accounts.txt" >&2

@@ -13,7 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 command -v perf >/dev/null || { echo "perf is required: apt-get install -y linux-perf" >&2; exit 1; }
-TOP="${TOP:-25}"
+TOP="${TOP:-40}"
+# Frames every request passes through (threads, executors, the event loop, thunks): left out of the listing.
+GENERIC='start_thread|_dispatch|swift_job_run|runJobInEstablishedExecutorContext|ThreadOpsPosix|MultiThreadedEventLoopGroup|thunk for|SelectableEventLoop|Selector\.whenReady|entry_SYSCALL|do_syscall_64|partial apply for closure #1 in static|swift::|^[0-9.]+% [0-9.]+% +\[|_start|__libc_start|main$'
+
 export SERVER_LOG_LEVEL=info PHASE=deprecated
 start_server --rate-limit-hourly 100000000 --rate-limit-spike 100000000
 make_account "Profile Co"
@@ -39,8 +42,9 @@ profile() {
     echo
     echo "== $name: $(grep 'Requests/sec' "$DATA/$name-wrk.txt" | awk '{print $2}') req/s while profiled; inclusive share of the server's samples"
     perf report -i "$DATA/$name.data" --children --sort symbol --stdio --no-demangle -g none --percent-limit 0.5 2>/dev/null \
-        | grep -E '^ +[0-9]' | head -n "$TOP" | awk '{ $3 = ""; print }' \
-        | { command -v swift-demangle >/dev/null && swift-demangle --simplified || cat; } | cut -c1-150
+        | grep -E '^ +[0-9]' | awk '{ $3 = ""; print }' \
+        | { command -v swift-demangle >/dev/null && swift-demangle --simplified || cat; } \
+        | grep -vE "$GENERIC" | head -n "$TOP" | cut -c1-150
 }
 profile token "$DATA/token.lua" "$BASE/oauth/token"
 profile me "$DATA/rest.lua" "$BASE/rest/v1.0/me"

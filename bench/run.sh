@@ -120,7 +120,7 @@ LUA
     stop_server
 }
 
-ENGINE=SQLite; [ -n "${DATABASE:-}" ] && ENGINE=PostgreSQL
+ENGINE=SQLite; case "${DATABASE:-}" in postgres://*|postgresql://*) ENGINE=PostgreSQL ;; esac
 echo "Gatehouse load figures ($BUILD build, $ENGINE, $ACCOUNTS accounts, $THREADS threads x $CONNECTIONS connections, $DURATION per row, median of $RUNS runs, $(nproc) cores)"
 for config in $CONFIGS; do bench_config "$config"; done
 
