@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 command -v perf >/dev/null || { echo "perf is required: apt-get install -y linux-perf" >&2; exit 1; }
 TOP="${TOP:-40}"
+# Where the perf data stays, for `perf report -i $OUT/token.data` afterwards.
+OUT="${OUT:-/tmp/gatehouse-profile}"; mkdir -p "$OUT"
 # Frames every request passes through (threads, executors, the event loop, thunks): left out of the listing.
 GENERIC='start_thread|_dispatch|swift_job_run|runJobInEstablishedExecutorContext|ThreadOpsPosix|MultiThreadedEventLoopGroup|thunk for|SelectableEventLoop|Selector\.whenReady|entry_SYSCALL|do_syscall_64|partial apply for closure #1 in static|swift::|^[0-9.]+% [0-9.]+% +\[|_start|__libc_start|main$'
 
@@ -37,11 +39,11 @@ profile() {
     wrk -t2 -c64 -d12s -s "$script" "$url" >"$DATA/$name-wrk.txt" &
     local load=$!
     sleep 2
-    perf record -F 999 -g -p "$SERVER" -o "$DATA/$name.data" -- sleep 8 >/dev/null 2>&1
+    perf record -F 999 -g -p "$SERVER" -o "$OUT/$name.data" -- sleep 8 >/dev/null 2>&1
     wait "$load"
     echo
     echo "== $name: $(grep 'Requests/sec' "$DATA/$name-wrk.txt" | awk '{print $2}') req/s while profiled; inclusive share of the server's samples"
-    perf report -i "$DATA/$name.data" --children --sort symbol --stdio --no-demangle -g none --percent-limit 0.5 2>/dev/null \
+    perf report -i "$OUT/$name.data" --children --sort symbol --stdio --no-demangle -g none --percent-limit 0.5 2>/dev/null \
         | grep -E '^ +[0-9]' | awk '{ $3 = ""; print }' \
         | { command -v swift-demangle >/dev/null && swift-demangle --simplified || cat; } \
         | grep -vE "$GENERIC" | head -n "$TOP" | cut -c1-150  || true   # head closes the pipe early: not a failure

@@ -56,7 +56,13 @@ struct PrincipalResolver<Store: AppStore & InstallationStore & CompanyStore>: Ro
     /// The header's value read as a company id; what the fuzz target `company-header` drives.
     static func companyID(header: String?) throws -> Int64? {
         guard let header else { return nil }
-        guard let id = RequestNumber.id(header.trimmingCharacters(in: .whitespaces)) else {
+        // HTTP's optional whitespace (spaces and tabs), trimmed on the UTF-8 view: Foundation's `trimmingCharacters`
+        // was 2.6 % of a REST call in the issue-27 profile.
+        let utf8 = header.utf8
+        let isOWS = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let start = utf8.firstIndex { !isOWS($0) } ?? utf8.endIndex
+        let end = utf8.lastIndex { !isOWS($0) }.map(utf8.index(after:)) ?? start
+        guard start < end, let id = RequestNumber.id(header[start..<end]) else {
             throw APIError.badRequest("Procore-Company-Id must be a company id (a positive integer)", code: "invalid_company",
                                       fields: ["Procore-Company-Id": "must be a positive integer"])
         }
