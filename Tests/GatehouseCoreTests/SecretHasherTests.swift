@@ -43,6 +43,21 @@ struct SecretHasherTests {
         #expect(!hasher.verify(ClientSecret("anything"), against: stored))
     }
 
+    /// The stored form is split on its bytes: exactly three fields, the first this algorithm.
+    @Test func onlyThreeFieldsUnderThisAlgorithmVerify() {
+        let secret = ClientSecret.generate()
+        let stored = hasher.hash(secret)
+        #expect(hasher.verify(secret, against: stored))
+        #expect(SecretHasher.keyID(of: stored) == hasher.currentKeyID)
+        for variant in [stored + "$", stored + "$x", "$" + stored, stored.replacingOccurrences(of: "hmac-sha256$", with: "hmac-sha512$"),
+                        stored.replacingOccurrences(of: "hmac-sha256$", with: "HMAC-SHA256$")] {
+            #expect(!hasher.verify(secret, against: variant), "\(variant)")
+            #expect(SecretHasher.keyID(of: variant) == nil, "\(variant)")
+        }
+        #expect(SecretHasher.keyID(of: "hmac-sha256$$abc") == "")
+        #expect(SecretHasher.keyID(of: "hmac-sha256$é$abc") == "é")
+    }
+
     @Test func secretsAreRedactedInDescriptions() {
         let secret = ClientSecret.generate()
         #expect(!"\(secret)".contains(secret.value))

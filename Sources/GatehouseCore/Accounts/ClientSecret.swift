@@ -51,8 +51,21 @@ public struct SecretHasher: Sendable {
 
     /// The id of the pepper a stored hash was made with.
     public static func keyID(of stored: String) -> String? {
-        let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts[0] == algorithm ? String(parts[1]) : nil
+        fields(of: stored).map { String($0.keyID) }
+    }
+
+    /// `algorithm$keyID$digest`, split on the bytes: `String.split` walks graphemes, and this runs on every
+    /// issuance (it was 2 % of one in the profile). Nil unless there are exactly three fields and the first names
+    /// this algorithm.
+    private static func fields(of stored: String) -> (keyID: Substring, digest: Substring)? {
+        let utf8 = stored.utf8
+        let dollar = UInt8(ascii: "$")
+        guard let first = utf8.firstIndex(of: dollar) else { return nil }
+        let keyStart = utf8.index(after: first)
+        guard let second = utf8[keyStart...].firstIndex(of: dollar) else { return nil }
+        let digestStart = utf8.index(after: second)
+        guard !utf8[digestStart...].contains(dollar), stored[..<first] == algorithm else { return nil }
+        return (stored[keyStart..<second], stored[digestStart...])
     }
 
     /// Whether a stored hash is on the current pepper. One that verified but is not gets re-hashed then, while
@@ -61,10 +74,9 @@ public struct SecretHasher: Sendable {
 
     /// Constant time in the secret: `HMAC.isValidAuthenticationCode` compares digests without early exit.
     public func verify(_ secret: ClientSecret, against stored: String) -> Bool {
-        let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == Self.algorithm,
-              let key = peppers[String(parts[1])],
-              let digest = Data(base64URLEncoded: String(parts[2])), digest.count == 32
+        guard let fields = Self.fields(of: stored),
+              let key = peppers[String(fields.keyID)],
+              let digest = Data(base64URLEncoded: String(fields.digest)), digest.count == 32
         else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(digest, authenticating: Data(secret.value.utf8), using: key)
     }

@@ -123,12 +123,22 @@ struct OAuthController<Repository: ClientStore & AuditStore & CredentialStore & 
 /// The Procore-shaped token answer: no refresh token, `created_at` in unix seconds. `scope` appears only when
 /// the client asked for one: RFC 6749 §5.1 requires it when the granted scope differs from the request, and
 /// Gatehouse grants none (an empty string), since access follows the directory permissions.
-struct TokenBody: Encodable {
+struct TokenBody: JSONBody {
     let access_token: String
     let token_type: String
     let expires_in: Int
     let created_at: Int64
     var scope: String? = nil
+
+    func write(to json: inout JSONBuffer) {
+        json.object { json in
+            json.field("access_token", access_token)
+            json.field("created_at", created_at)
+            json.field("expires_in", expires_in)
+            json.field("scope", ifPresent: scope)
+            json.field("token_type", token_type)
+        }
+    }
 }
 
 struct JWKSBody: Encodable { let keys: [[String: String]] }

@@ -127,11 +127,15 @@ struct TokenRequest: Sendable {
 /// `application/x-www-form-urlencoded` as RFC 6749 Appendix B uses it.
 enum FormURLEncoded {
     /// Repeated parameters are refused (RFC 6749 §3.2: parameters MUST NOT be included more than once).
+    /// Split on the bytes `&` and `=`, as the URL standard's parser does: splitting the `String` walked it by
+    /// grapheme and was 4 % of token issuance in the profile.
     static func parse(_ text: String) throws -> [String: String] {
         var result: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = decode(String(parts[0])), let value = decode(parts.count > 1 ? String(parts[1]) : "") else {
+        for pair in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let name = Substring(pair[..<(equals ?? pair.endIndex)])
+            let raw = equals.map { Substring(pair[pair.index(after: $0)...]) } ?? ""
+            guard let key = decode(name), let value = decode(raw) else {
                 throw OAuthError(.invalidRequest, "malformed form encoding")
             }
             if result[key] != nil { throw OAuthError(.invalidRequest, "parameter '\(key)' is repeated") }
@@ -143,9 +147,9 @@ enum FormURLEncoded {
     /// `+` is a space and `%XX` a byte; a stray `%` or bytes that are not UTF-8 make the whole value invalid.
     /// Byte by byte: Foundation's `replacingOccurrences` and `removingPercentEncoding` were 7 % of token
     /// issuance in the profile.
-    static func decode(_ text: String) -> String? {
+    static func decode(_ text: some StringProtocol) -> String? {
         let utf8 = text.utf8
-        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return text }
+        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
         var bytes = [UInt8]()
         bytes.reserveCapacity(utf8.count)
         var index = utf8.startIndex

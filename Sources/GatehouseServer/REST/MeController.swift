@@ -19,8 +19,16 @@ struct MeController<Store: PersonStore & DirectoryStore & ProjectStore & Company
     }
 }
 
-struct MeBody: Encodable {
+struct MeBody: JSONBody {
     let id: Int64
     let login: String
     let name: String
+
+    func write(to json: inout JSONBuffer) {
+        json.object { json in
+            json.field("id", id)
+            json.field("login", login)
+            json.field("name", name)
+        }
+    }
 }

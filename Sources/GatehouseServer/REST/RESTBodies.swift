@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 
 /// A company or project user in Procore's shape.
-struct UserBody: Encodable {
+struct UserBody: JSONBody {
     let id: Int64
     let first_name: String
     let last_name: String
@@ -13,12 +13,32 @@ struct UserBody: Encodable {
     let is_employee: Bool
     @Nullable var permission_template: TemplateRef?
 
-    struct TemplateRef: Encodable { let id: Int64 }
+    struct TemplateRef: JSONBody {
+        let id: Int64
+
+        func write(to json: inout JSONBuffer) {
+            json.object { json in json.field("id", id) }
+        }
+    }
 
     init(_ m: DirectoryMember) {
         id = m.person.id; first_name = m.person.firstName; last_name = m.person.lastName; name = m.person.name
         email_address = m.person.email; job_title = m.person.jobTitle; is_active = m.isActive && m.person.isActive
         is_employee = m.isEmployee; permission_template = m.permissionTemplateID.map(TemplateRef.init)
+    }
+
+    func write(to json: inout JSONBuffer) {
+        json.object { json in
+            json.field("email_address", email_address)
+            json.field("first_name", first_name)
+            json.field("id", id)
+            json.field("is_active", is_active)
+            json.field("is_employee", is_employee)
+            json.field("job_title", nullable: job_title)
+            json.field("last_name", last_name)
+            json.field("name", name)
+            json.field("permission_template", nullable: permission_template)
+        }
     }
 }
 

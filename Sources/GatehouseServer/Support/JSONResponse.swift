@@ -16,4 +16,24 @@ enum JSONResponse {
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
+
+    /// A body that writes itself: the same bytes, without the encoder (see ``JSONBody``).
+    static func make(_ value: some JSONBody, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var json = JSONBuffer()
+        value.write(to: &json)
+        return respond(json, status: status, headers: headers)
+    }
+
+    /// A page of bodies that write themselves.
+    static func make<Item: JSONBody>(_ values: [Item], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var json = JSONBuffer(capacity: 64 + 384 * values.count)
+        json.array(values)
+        return respond(json, status: status, headers: headers)
+    }
+
+    private static func respond(_ json: JSONBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+    }
 }
