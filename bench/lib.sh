@@ -9,9 +9,14 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # start_server EXTRA_ARGS...: builds, starts `gatehouse serve` on a fresh data directory, waits for /health.
 # Sets BIN, PORT, BASE, DATA, SERVER and GATEHOUSE_ADMIN_TOKEN; the EXIT trap stops it and removes DATA.
+# GATEHOUSE_BIN=path runs that binary instead of building one (an A/B of two commits: bench/ab.sh).
 start_server() {
-    swift build -c "$BUILD" --product gatehouse >/dev/null
-    BIN="$(swift build -c "$BUILD" --show-bin-path)/gatehouse"
+    if [ -n "${GATEHOUSE_BIN:-}" ]; then
+        BIN="$GATEHOUSE_BIN"
+    else
+        swift build -c "$BUILD" --product gatehouse >/dev/null
+        BIN="$(swift build -c "$BUILD" --show-bin-path)/gatehouse"
+    fi
     PORT="${PORT:-$(free_port)}"
     BASE="http://127.0.0.1:$PORT"
     DATA="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"

@@ -165,4 +165,6 @@ if ("unrecorded", "me") in medians and ("default", "me") in medians:
         if ("default", key) in medians and ("unrecorded", key) in medians:
             print(f"  {key:13} {medians[('default', key)] / medians[('unrecorded', key)]:6.3f}")
 PY
+# RAW=file keeps the per-run lines (config row run req/s p50 p99), for bench/ab.sh.
+if [ -n "${RAW:-}" ]; then cp "$RESULTS" "$RAW"; fi
 rm -f "$RESULTS"
