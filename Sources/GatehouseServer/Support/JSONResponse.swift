@@ -11,29 +11,26 @@ enum JSONResponse {
     }()
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        let data = try encoder.encode(value)
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+        respond(ByteBuffer(data: try encoder.encode(value)), status: status, headers: headers)
     }
 
     /// A body that writes itself: the same bytes, without the encoder (see ``JSONBody``).
     static func make(_ value: some JSONBody, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var json = JSONBuffer()
         value.write(to: &json)
-        return respond(json, status: status, headers: headers)
+        return respond(ByteBuffer(bytes: json.bytes), status: status, headers: headers)
     }
 
     /// A page of bodies that write themselves.
     static func make<Item: JSONBody>(_ values: [Item], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var json = JSONBuffer(capacity: 64 + 384 * values.count)
         json.array(values)
-        return respond(json, status: status, headers: headers)
+        return respond(ByteBuffer(bytes: json.bytes), status: status, headers: headers)
     }
 
-    private static func respond(_ json: JSONBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+    private static func respond(_ body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 }
