@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:?usage: fuzz/run.sh SECONDS [TARGET ...]}"
 shift
-ALL=(form token-request multipart jwt manifest company-header forwarded-for request-number document)
+ALL=(form token-request multipart jwt manifest company-header forwarded-for request-number document json-body)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 

@@ -37,7 +37,7 @@ struct ParserRegressionTests {
     @Test func theHarnessDrivesTheRealParsers() throws {
         let form = try String(contentsOf: Self.fuzzDirectory.appendingPathComponent("corpus/form/basic"), encoding: .utf8)
         #expect(form.contains("client_credentials"))
-        #expect(ParserHarness.targets.count == 9)
+        #expect(ParserHarness.targets.count == 10)
         // The document seed is the spec's example, and it reads.
         let document = try Data(contentsOf: Self.fuzzDirectory.appendingPathComponent("corpus/document/spec-example"))
         #expect(throws: Never.self) { try DeploymentDocument(reading: try JSONSerialization.jsonObject(with: document)) }

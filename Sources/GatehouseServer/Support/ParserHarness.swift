@@ -10,7 +10,7 @@ import NIOCore
 /// Each function only has to return: a parser may refuse its input with any error, but must not trap, hang or
 /// read out of bounds.
 public enum ParserHarness {
-    public static let targets = ["form", "token-request", "multipart", "jwt", "manifest", "company-header", "forwarded-for", "request-number", "document"]
+    public static let targets = ["form", "token-request", "multipart", "jwt", "manifest", "company-header", "forwarded-for", "request-number", "document", "json-body"]
 
     /// Runs one input through the named target. Unknown names do nothing.
     public static func run(_ target: String, _ bytes: [UInt8]) {
@@ -24,6 +24,7 @@ public enum ParserHarness {
         case "forwarded-for": forwardedFor(bytes)
         case "request-number": requestNumber(bytes)
         case "document": document(bytes)
+        case "json-body": jsonBody(bytes)
         default: break
         }
     }
@@ -65,6 +66,35 @@ public enum ParserHarness {
         let parser = DefaultJWTParser()
         _ = try? parser.parse(bytes, as: AccessTokenClaims.self)
         _ = try? parser.parse(bytes, as: ClientAssertionClaims.self)
+    }
+
+    /// Not a parser, a differential: the bodies that write their own JSON (``JSONBody``) against
+    /// `JSONEncoder`, on arbitrary text split into fields at newlines. A difference traps on purpose, so libFuzzer
+    /// reports it as a crash and keeps the input.
+    static func jsonBody(_ bytes: [UInt8]) {
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+        let text = { (index: Int) in parts.indices.contains(index) ? parts[index] : "" }
+        let optional = { (index: Int) in parts.indices.contains(index) ? parts[index] : nil }
+        var number: Int64 = 0
+        for byte in bytes.prefix(8) { number = number << 8 | Int64(byte) }
+        let date = Date(timeIntervalSince1970: TimeInterval(number % 400_000_000_000))
+        expectSameJSON(MeBody(id: number, login: text(0), name: text(1)))
+        expectSameJSON(TokenBody(access_token: text(0), token_type: text(1), expires_in: Int(truncatingIfNeeded: number), created_at: number,
+                                 scope: optional(2)))
+        let project = Project(id: number, companyID: 1, name: text(0), displayName: optional(1), projectNumber: optional(2), active: number % 2 == 0,
+                              stage: optional(3), address: optional(1), city: optional(2), stateCode: optional(3), countryCode: optional(0),
+                              zip: optional(1), timeZone: optional(2), createdAt: date, updatedAt: date)
+        expectSameJSON(ProjectBody(project, company: Company(id: number, name: text(3), isActive: true)))
+        let person = Person(id: number, kind: .user, firstName: text(0), lastName: text(1), email: text(2), jobTitle: optional(3))
+        expectSameJSON(UserBody(DirectoryMember(person: person, isEmployee: number % 3 == 0, isActive: true,
+                                                permissionTemplateID: parts.count > 2 ? number : nil)))
+    }
+
+    private static func expectSameJSON<Body: JSONBody>(_ body: Body) {
+        var json = JSONBuffer()
+        body.write(to: &json)
+        guard let expected = try? JSONResponse.encoder.encode(body) else { return }
+        precondition(json.bytes == Array(expected), "\(Body.self) writes other bytes than JSONEncoder")
     }
 
     /// A developer's manifest as the admin API and the console receive it, and as the store reads it back.
