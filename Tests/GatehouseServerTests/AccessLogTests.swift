@@ -86,11 +86,16 @@ struct AccessLogTests {
         }
     }
 
-    /// Paths are the client's: quotes, backslashes and control characters cannot break a JSON line.
+    /// Paths are the client's: quotes, backslashes and control characters cannot break a JSON line, and they are
+    /// escaped exactly as `JSONLogHandler`'s `JSONSerialization` escapes them.
     @Test func jsonLinesEscapeWhatThePathHolds() throws {
-        var text = ""
-        AccessLog.appendJSONString("/a\"b\\c\n\u{1}é", to: &text)
-        let decoded = try JSONSerialization.jsonObject(with: Data("[\(text)]".utf8)) as? [String]
-        #expect(decoded == ["/a\"b\\c\n\u{1}é"])
+        for path in ["/a\"b\\c\n\u{1}é", "/plain/path", "/\u{8}\u{C}\u{7F}\t/x"] {
+            var text = ""
+            JSONText.appendString(path, to: &text)
+            let decoded = try JSONSerialization.jsonObject(with: Data("[\(text)]".utf8)) as? [String]
+            #expect(decoded == [path])
+            let serialized = try JSONSerialization.data(withJSONObject: [path], options: [.withoutEscapingSlashes])
+            #expect("[\(text)]" == String(decoding: serialized, as: UTF8.self))
+        }
     }
 }

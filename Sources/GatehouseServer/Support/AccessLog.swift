@@ -98,13 +98,13 @@ public final class AccessLog: Sendable {
         case .json:
             // JSONLogHandler's shape (sorted keys), written by hand: it is the hot loop of the writer.
             text += "{\"fields\":{\"method\":"
-            Self.appendJSONString(entry.method, to: &text)
+            JSONText.appendString(entry.method, to: &text)
             text += ",\"path\":"
-            Self.appendJSONString(entry.path, to: &text)
+            JSONText.appendString(entry.path, to: &text)
             text += ",\"status\":\"\(entry.status)\"},\"label\":"
-            Self.appendJSONString(label, to: &text)
+            JSONText.appendString(label, to: &text)
             text += ",\"level\":\"info\",\"message\":\"request\",\"request_id\":"
-            Self.appendJSONString(entry.requestID, to: &text)
+            JSONText.appendString(entry.requestID, to: &text)
             text += ",\"time\":\"\(clock.utcMillis(entry.time))\"}\n"
         }
     }
@@ -118,24 +118,6 @@ public final class AccessLog: Sendable {
         var buffer = [Int8](repeating: 0, count: 64)
         let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
         return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as is (UTF-8).
-    static func appendJSONString(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 
     /// Formats times for one batch, reusing the text of the last second: a batch spans at most a few seconds.

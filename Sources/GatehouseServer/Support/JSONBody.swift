@@ -93,11 +93,31 @@ struct JSONBuffer {
     }
 }
 
-/// RFC 8259 string escaping as `JSONEncoder` does it with `.withoutEscapingSlashes`: the quote, the backslash and
-/// control characters escaped (the short forms where JSON has one), everything else as its UTF-8 bytes. Shared
-/// by the bodies above and the token's own claims.
+/// RFC 8259 string escaping as `JSONEncoder` and `JSONSerialization` do it with `.withoutEscapingSlashes`: the
+/// quote, the backslash and control characters escaped (the short forms where JSON has one), everything else as
+/// its UTF-8 bytes. The one escaper of every JSON text Gatehouse writes by hand: the bodies above, the token's own
+/// claims, and the access log's JSON lines (which read like `JSONLogHandler`'s).
 enum JSONText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// The same, onto text: a value with nothing to escape (a log line's method, path and id, nearly always) is
+    /// appended as it is.
+    static func appendString(_ value: String, to text: inout String) {
+        guard value.utf8.contains(where: needsEscape) else {
+            text += "\""
+            text += value
+            text += "\""
+            return
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count + 8)
+        appendString(value, to: &bytes)
+        text += String(decoding: bytes, as: UTF8.self)
+    }
 
     /// Runs of bytes that need no escape are copied whole: a token response is mostly one 500-byte JWT, and
     /// appending it a byte at a time was 5 µs of every issuance.
@@ -108,7 +128,7 @@ enum JSONText {
             var start = 0
             for index in bytes.indices {
                 let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                guard needsEscape(byte) else { continue }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
                 appendEscape(byte, to: &out)
                 start = index + 1
