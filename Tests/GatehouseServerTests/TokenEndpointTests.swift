@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import JWTKit
 import Testing
+@testable import GatehouseServer
 
 @Suite("POST /oauth/token")
 struct TokenEndpointTests {
@@ -58,6 +59,22 @@ struct TokenEndpointTests {
             let body = "grant_type=client_credentials&client_id=\(account.clientID)&client_secret=\(account.secret)&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"
             let result = try await app.request(.post, "/oauth/token", headers: [.contentType: "application/x-www-form-urlencoded"], body: body)
             #expect(result.status == .ok)
+        }
+    }
+
+    /// The form splits on the byte `&`: a raw combining mark after it (one grapheme with the `&`) cannot glue the
+    /// next parameter onto the secret, and the body `JSONEncoder` would write is the one sent.
+    @Test(arguments: StoreKind.enabled)
+    func theFormSplitsOnBytesAndTheBodyIsTheEncodersBytes(_ kind: StoreKind) async throws {
+        try await TestApp.run(kind) { app in
+            let company = try await app.createCompany()
+            let account = try await app.createServiceAccount(company: company)
+            let body = "grant_type=client_credentials&client_id=\(account.clientID)&client_secret=\(account.secret)&\u{301}extra=1"
+            let result = try await app.request(.post, "/oauth/token", headers: [.contentType: "application/x-www-form-urlencoded"], body: body)
+            #expect(result.status == .ok)
+            let token = try #require(result.json["access_token"] as? String)
+            let expected = TokenBody(access_token: token, token_type: "bearer", expires_in: 5400, created_at: Int64(app.clock.now.timeIntervalSince1970))
+            #expect(Array(result.body.readableBytesView) == Array(try JSONResponse.encoder.encode(expected)))
         }
     }
 

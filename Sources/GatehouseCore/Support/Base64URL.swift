@@ -12,11 +12,7 @@ public enum ByteText {
         // this function is not specialised, and the generic loop below paid a witness call per byte: 4 % of
         // token issuance in the issue-27 profile.
         if let encoded = bytes.withContiguousStorageIfAvailable({ base64URL(buffer: $0) }) { return encoded }
-        return base64URL(buffer: Array(bytes))
-    }
-
-    private static func base64URL(buffer bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer { base64URL(buffer: $0) }
+        return Array(bytes).withUnsafeBufferPointer { base64URL(buffer: $0) }
     }
 
     private static func base64URL(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
